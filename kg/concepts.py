@@ -1,0 +1,123 @@
+"""Concept identity: canonical keys, and the Mention and Concept records.
+
+A concept's key is its normalised canonical name, independent of its type: case, plurals,
+possessives and hyphen/space variants fold together.
+
+>>> concept_key("Large Language Models"), concept_key("LLMs"), concept_key("GPT-4o's")
+('large language model', 'llm', 'gpt 4o')
+>>> compact_key("pre training") == compact_key("pretraining")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/]+")
+_EDGE_PUNCTUATION = "\"'“”‘’`.,;:!?()[]{}<>"
+_KEEP_FINAL_S = ("ss", "us", "is", "ics", "ous", "as", "ys", "os")
+_SINGULAR_EXCEPTIONS = {"series": "series", "species": "species", "caches": "cache", "niches": "niche", "data": "data"}
+
+
+def singularise(word: str) -> str:
+    """The singular of an English noun or of an acronym plural ("LLMs" → "LLM"), conservatively.
+
+    >>> [singularise(w) for w in ["networks", "strategies", "losses", "approaches", "corpus", "LLMs", "GANs", "bias"]]
+    ['network', 'strategy', 'loss', 'approach', 'corpus', 'LLM', 'GAN', 'bias']
+    """
+    lower = word.lower()
+    if lower in _SINGULAR_EXCEPTIONS:
+        return _SINGULAR_EXCEPTIONS[lower] if word.islower() else word
+    if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
+        return word[:-1]
+    if len(word) <= 3 or not word.isalpha() or not word[1:].islower():
+        return word
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if lower.endswith(_KEEP_FINAL_S) or not lower.endswith("s"):
+        return word
+    return word[:-1]
+
+
+def pluralise_phrase(phrase: str) -> str:
+    """The phrase with its last word in the plural (used to match lexicon names).
+
+    >>> pluralise_phrase("diffusion model"), pluralise_phrase("strategy"), pluralise_phrase("loss")
+    ('diffusion models', 'strategies', 'losses')
+    """
+    head, _, last = phrase.rpartition(" ")
+    if not last.isalpha() or not last.islower() or last.endswith("s") and singularise(last) != last:
+        return phrase
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh", "z")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
+
+
+def concept_key(text: str) -> str:
+    """The normalised name a concept is identified by."""
+    words = [w.strip(_EDGE_PUNCTUATION) for w in _SEPARATORS.split(text.strip())]
+    words = [_POSSESSIVE.sub("", w) for w in words if w]
+    words = [w for w in words if w]
+    if not words:
+        return ""
+    words[-1] = singularise(words[-1]) if words[-1].isalpha() else words[-1]
+    return " ".join(words).casefold()
+
+
+def compact_key(key: str) -> str:
+    """A key with spaces removed: keys equal here name the same concept ("pre training", "pretraining")."""
+    return key.replace(" ", "")
+
+
+def is_bare_acronym(text: str) -> bool:
+    """All capitals (an optional plural 's'), no digits: "LLM", "LLMs", "APE", "RAG".
+
+    >>> is_bare_acronym("APE"), is_bare_acronym("LLMs"), is_bare_acronym("GPT-4"), is_bare_acronym("ClimaX")
+    (True, True, False, False)
+    """
+    core = text[:-1] if text.endswith("s") else text
+    letters = core.replace("-", "").replace(".", "")
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A resolved mention: where it is, what it names, and how the paper relates to it."""
+
+    paper_id: str
+    field: str
+    start: int
+    end: int
+    text: str
+    label: str
+    rule: str
+    sentence: str
+    concept: str
+    relation: str
+    trigger: str
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A Concept node's properties (see ``kg.schema.CONCEPT``)."""
+
+    key: str
+    name: str
+    type: str
+    benchmark: bool
+    aliases: tuple[str, ...]
+    paper_count: int
+    mention_count: int
+
+    @property
+    def label(self) -> str:
+        """The mention label this concept gives: its type, or ``benchmark``."""
+        return "benchmark" if self.benchmark else self.type

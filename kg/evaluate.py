@@ -1,0 +1,184 @@
+"""Scoring extraction against gold annotations (the format of ``../shared/gold``).
+
+A gold file is JSON Lines: ``{"id", "text", "entities": [{"start", "end", "label"}]}``.
+Predictions are scored per label and micro-averaged, two ways:
+
+- exact: same start, end and label;
+- partial: character IoU ≥ 0.5 and the same label, each gold span matched at most once
+  (greedy by IoU, so the matching is one-to-one).
+
+``benchmark`` is scored as ``dataset``; ``fold`` maps further labels (``model=method`` for
+SciERC, whose Method covers models). Gold labels we do not extract (``metric``) are left out
+of the gold side; predictions are all counted, so a prediction that matches nothing is a
+false positive.
+
+>>> gold = [Span("a", 0, 4, "model")]
+>>> score(gold, [Span("a", 0, 4, "model"), Span("a", 10, 12, "task")]).exact["model"].f1
+1.0
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+from kg.papers import Paper, replace_xml_forbidden
+from kg.schema import CONCEPT_TYPES
+
+SCORED_LABELS = CONCEPT_TYPES
+BASE_FOLD = {"benchmark": "dataset"}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled character span of one record."""
+
+    record: str
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class Tally:
+    """True positives, false positives and false negatives of one label."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Scores:
+    """Exact and partial tallies per label (plus ``micro``), and the commonest errors."""
+
+    exact: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    partial: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    false_positives: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    misses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+
+@dataclass(frozen=True)
+class GoldRecord:
+    id: str
+    text: str
+    spans: tuple[Span, ...]
+
+
+def read_gold(path: Path, fold: Mapping[str, str] | None = None) -> Iterator[GoldRecord]:
+    """The records of a gold JSONL file, labels folded and limited to the scored ones."""
+    mapping = {**BASE_FOLD, **(fold or {})}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                spans = tuple(
+                    Span(record["id"], e["start"], e["end"], mapping.get(e["label"], e["label"]))
+                    for e in record.get("entities", [])
+                    if mapping.get(e["label"], e["label"]) in SCORED_LABELS
+                )
+                yield GoldRecord(str(record["id"]), record["text"], spans)
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise ValueError(f"{path}:{number}: not a gold record ({error})") from error
+
+
+def gold_paper(record: GoldRecord) -> Paper:
+    """A gold record as a paper to extract from: its text is the abstract, the title empty.
+
+    Only XML-forbidden characters are replaced (length kept), so gold offsets stay valid.
+    """
+    return Paper(id=record.id, title="", abstract=replace_xml_forbidden(record.text), source="gold")
+
+
+def _iou(a: Span, b: Span) -> float:
+    overlap = min(a.end, b.end) - max(a.start, b.start)
+    if overlap <= 0:
+        return 0.0
+    return overlap / (max(a.end, b.end) - min(a.start, b.start))
+
+
+def score(gold: Iterable[Span], predicted: Iterable[Span], fold: Mapping[str, str] | None = None,
+          texts: Mapping[str, str] | None = None) -> Scores:
+    """Exact and partial scores of ``predicted`` against ``gold`` (labels folded first)."""
+    mapping = {**BASE_FOLD, **(fold or {})}
+    gold_by_record: dict[str, list[Span]] = defaultdict(list)
+    predicted_by_record: dict[str, list[Span]] = defaultdict(list)
+    for span in gold:
+        gold_by_record[span.record].append(span)
+    for span in predicted:
+        predicted_by_record[span.record].append(Span(span.record, span.start, span.end, mapping.get(span.label, span.label)))
+    scores = Scores()
+    texts = texts or {}
+    for record in sorted(gold_by_record.keys() | predicted_by_record.keys()):
+        gold_spans, predicted_spans = gold_by_record[record], predicted_by_record[record]
+        text = texts.get(record, "")
+        exact_gold = set(gold_spans)
+        for span in predicted_spans:
+            if span in exact_gold:
+                scores.exact[span.label].tp += 1
+            else:
+                scores.exact[span.label].fp += 1
+        for span in exact_gold - set(predicted_spans):
+            scores.exact[span.label].fn += 1
+        pairs = sorted(
+            ((_iou(p, g), i, j) for i, p in enumerate(predicted_spans) for j, g in enumerate(gold_spans)
+             if p.label == g.label and _iou(p, g) >= 0.5),
+            key=lambda item: (-item[0], item[1], item[2]),
+        )
+        used_p, used_g = set(), set()
+        for _, i, j in pairs:
+            if i in used_p or j in used_g:
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            scores.partial[predicted_spans[i].label].tp += 1
+        for i, span in enumerate(predicted_spans):
+            if i not in used_p:
+                scores.partial[span.label].fp += 1
+                scores.false_positives[span.label][text[span.start:span.end]] += 1
+        for j, span in enumerate(gold_spans):
+            if j not in used_g:
+                scores.partial[span.label].fn += 1
+                scores.misses[span.label][text[span.start:span.end]] += 1
+    for tallies in (scores.exact, scores.partial):
+        micro = Tally()
+        for label in SCORED_LABELS:
+            tally = tallies[label]
+            micro.tp, micro.fp, micro.fn = micro.tp + tally.tp, micro.fp + tally.fp, micro.fn + tally.fn
+        tallies["micro"] = micro
+    return scores
+
+
+def report(scores: Scores, top: int = 10) -> str:
+    """A readable table of the scores and the commonest false positives and misses."""
+    lines = [f"{'label':<8} {'exact P':>8} {'R':>6} {'F1':>6}   {'partial P':>9} {'R':>6} {'F1':>6}   {'gold':>6} {'pred':>6}"]
+    for label in (*SCORED_LABELS, "micro"):
+        e, p = scores.exact[label], scores.partial[label]
+        lines.append(
+            f"{label:<8} {e.precision:>8.3f} {e.recall:>6.3f} {e.f1:>6.3f}   {p.precision:>9.3f} {p.recall:>6.3f} {p.f1:>6.3f}"
+            f"   {e.tp + e.fn:>6} {e.tp + e.fp:>6}"
+        )
+    for title, table in (("false positives", scores.false_positives), ("misses", scores.misses)):
+        for label in SCORED_LABELS:
+            common = ", ".join(f"{text!r}×{n}" for text, n in table[label].most_common(top))
+            if common:
+                lines.append(f"top {title} ({label}): {common}")
+    return "\n".join(lines)

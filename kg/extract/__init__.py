@@ -1,0 +1,1 @@
+"""Concept extraction: per-paper spotting (stage 1) and corpus-level resolution (stage 2)."""

@@ -1,0 +1,136 @@
+"""The spaCy pipeline of the per-paper extraction stage.
+
+The default pipeline is a blank English tokenizer (hyphenated words kept whole, so "XLM-R",
+"GPT-4o" and "multi-organ" are one token each), a rule-based sentencizer, and two rule
+components registered by name:
+
+- ``kg_rule_matcher``: the token patterns of ``patterns.jsonl`` (a spaCy ``Matcher``);
+- ``kg_acronyms``: "long form (SHORT)" definitions, found with the Schwartz–Hearst algorithm.
+
+Both write their findings to ``doc.spans["kg"]``: span label = mention label (or ``""`` when
+the corpus stage decides), span ``id_`` = rule name. Definitions also go to
+``doc._.kg_abbreviations`` as (long, short) span pairs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
+
+from kg.extract.acronyms import find_abbreviations
+from kg.extract.rules import DATA_DIR, Rule, fingerprint, load_rules, load_vocab
+
+SPANS_KEY = "kg"
+ACRONYM_RULES = ("acronym-long", "acronym-short")
+
+if not Doc.has_extension("kg_abbreviations"):
+    Doc.set_extension("kg_abbreviations", default=None)
+
+
+def label_from_heads(tokens: Span, vocab: dict[str, Any]) -> str | None:
+    """The type a phrase's wording points to: a dataset or benchmark noun first, then a model
+    noun, then a task or method head — or None when nothing says.
+
+    Used for the long forms of acronyms and for the subtitle of a title that opens with a name.
+    """
+    words = {t.lower_ for t in tokens}
+    for label, lists in (
+        ("benchmark", ("benchmark_nouns",)),
+        ("dataset", ("dataset_nouns",)),
+        ("model", ("model_nouns", "model_heads")),
+        ("task", ("task_heads",)),
+        ("method", ("method_heads", "method_nouns")),
+    ):
+        if any(words.intersection(vocab[name]) for name in lists):
+            return label
+    return None
+
+
+class RuleMatcher:
+    """Runs the token-pattern rules and records each match (or its ``entity`` part) as a span."""
+
+    def __init__(self, nlp: Language, rules: list[Rule]):
+        self.rules = {rule.id: rule for rule in rules}
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        for rule in rules:
+            self.matcher.add(rule.id, [list(rule.pattern)], greedy="LONGEST")
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = doc.spans.setdefault(SPANS_KEY, [])
+        strings = doc.vocab.strings
+        for match_id, start, end, alignment in self.matcher(doc, with_alignments=True):
+            rule = self.rules[strings[match_id]]
+            if rule.entity is not None:
+                first, last = rule.entity
+                positions = [start + offset for offset, index in enumerate(alignment) if first <= index < last]
+                if not positions:
+                    continue
+                start, end = positions[0], positions[-1] + 1
+            group.append(Span(doc, start, end, label=rule.label or "", span_id=rule.id))
+        return doc
+
+
+class AcronymFinder:
+    """Finds "long form (SHORT)" pairs; labels both by the long form's head noun when it has one."""
+
+    def __init__(self, vocab: dict[str, Any]):
+        self.vocab = vocab
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = doc.spans.setdefault(SPANS_KEY, [])
+        pairs = find_abbreviations(doc)
+        for long_span, short_span in pairs:
+            label = label_from_heads(long_span[-1:], self.vocab) or ""
+            group.append(Span(doc, long_span.start, long_span.end, label=label, span_id=ACRONYM_RULES[0]))
+            group.append(Span(doc, short_span.start, short_span.end, label=label, span_id=ACRONYM_RULES[1]))
+        doc._.kg_abbreviations = pairs
+        return doc
+
+
+@Language.factory("kg_rule_matcher", default_config={"rules_dir": None})
+def make_rule_matcher(nlp: Language, name: str, rules_dir: str | None) -> RuleMatcher:
+    directory = Path(rules_dir) if rules_dir else DATA_DIR
+    return RuleMatcher(nlp, load_rules(directory / "patterns.jsonl", load_vocab(directory / "vocab.yaml")))
+
+
+@Language.factory("kg_acronyms", default_config={"rules_dir": None})
+def make_acronym_finder(nlp: Language, name: str, rules_dir: str | None) -> AcronymFinder:
+    directory = Path(rules_dir) if rules_dir else DATA_DIR
+    return AcronymFinder(load_vocab(directory / "vocab.yaml"))
+
+
+def blank_pipeline() -> Language:
+    """Blank English with our tokenizer settings and a sentencizer: the pipeline the rules run on."""
+    nlp = spacy.blank("en")
+    # Keep hyphenated names whole: drop the infix rule that splits on hyphens between letters.
+    infixes = [rule for rule in nlp.Defaults.infixes if "-|–|—|--|---|——|~" not in rule]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def build_pipeline(rules_dir: Path | None = None) -> Language:
+    """The default extraction pipeline: :func:`blank_pipeline` plus the rule components."""
+    nlp = blank_pipeline()
+    config = {"rules_dir": str(rules_dir) if rules_dir else None}
+    nlp.add_pipe("kg_rule_matcher", config=config)
+    nlp.add_pipe("kg_acronyms", config=config)
+    return nlp
+
+
+def pipeline_fingerprint(rules_dir: Path | None = None) -> str:
+    """What the per-paper stage's output depends on besides the text: rule files and versions."""
+    directory = rules_dir or DATA_DIR
+    from kg import __version__
+
+    return fingerprint(
+        directory / "patterns.jsonl",
+        directory / "vocab.yaml",
+        extra=f"kg {__version__}; spaCy {spacy.__version__}",
+    )

@@ -1,0 +1,346 @@
+"""Stage 2 of extraction, over the whole corpus: label mentions and resolve them to concepts.
+
+Cheap and recomputed on every build, so lexicons, stop-lists and relation cues can change
+without re-extracting a paper. For each paper it rebuilds the docs stage 1 tokenised, adds
+lexicon matches, keeps the best non-overlapping spans, gives each a concept key (through the
+paper's own acronym definitions and the lexicon) and notes the relation cues around it. Then,
+over the corpus, each concept gets one type (lexicon first, then the weighted majority of its
+mentions), a display name and aliases, and each mention its relation to its paper.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from kg.concepts import Concept, Mention, compact_key, concept_key, is_bare_acronym
+from kg.extract.lexicon import Lexicon, LexiconMatcher
+from kg.extract.pipeline import blank_pipeline
+from kg.extract.rules import DATA_DIR, fingerprint
+from kg.extract.spot import SpottedPaper
+from kg.papers import FIELDS, Paper
+from kg.schema import CONCEPT_TYPES
+
+# Rules in three tiers: when spans overlap, a lower tier wins, then the longer span.
+_TIERS = {
+    "lexicon": 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0,
+    "acronym-short": 1, "acronym-use": 1, "name": 2,
+}
+_PHRASE_TIER = 2
+_CONTEXT_TIER = 1
+
+
+def _tier(rule: str) -> int:
+    if rule in _TIERS:
+        return _TIERS[rule]
+    return _PHRASE_TIER if rule.endswith(("-phrase", "-word")) else _CONTEXT_TIER
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    """The corpus stage's data files, loaded: ``corpus.yaml`` and ``relations.yaml``."""
+
+    not_names: frozenset[str]
+    generic_phrases: frozenset[str]
+    unnamed_type: str
+    type_order: tuple[str, ...]
+    relations: dict[str, Any]
+    fingerprint: str
+
+    @classmethod
+    def load(cls, directory: Path = DATA_DIR) -> "CorpusSettings":
+        corpus_path, relations_path = directory / "corpus.yaml", directory / "relations.yaml"
+        corpus = yaml.safe_load(corpus_path.read_text(encoding="utf-8"))
+        relations = yaml.safe_load(relations_path.read_text(encoding="utf-8"))
+        return cls(
+            not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
+            generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
+            unnamed_type=corpus["unnamed_type"],
+            type_order=tuple(corpus["type_order"]),
+            relations=relations,
+            fingerprint=fingerprint(corpus_path, relations_path),
+        )
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A mention before the corpus has decided its type and relation."""
+
+    paper_id: str
+    field: str
+    start: int
+    end: int
+    text: str
+    key: str
+    rule: str
+    votes: list[tuple[str, int]]
+    sentence: tuple[int, int]
+    cues: list[tuple[int, int, str, str]] = field(default_factory=list)  # (distance, -length, relation, trigger)
+    first_person: bool = False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What stage 2 produced: concepts by key, and mentions in paper order."""
+
+    concepts: dict[str, Concept]
+    mentions: list[Mention]
+
+
+class Resolver:
+    """Holds what resolution needs once: the tokenizer's vocab, the lexicon matcher, cue matcher."""
+
+    def __init__(self, lexicon: Lexicon | None = None, settings: CorpusSettings | None = None,
+                 nlp: Language | None = None):
+        self.nlp = nlp or blank_pipeline()
+        self.lexicon = lexicon if lexicon is not None else Lexicon.load()
+        self.settings = settings or CorpusSettings.load()
+        self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon)
+        self.rule_weights: dict[str, int] = {}
+        self.cue_matcher = Matcher(self.nlp.vocab)
+        self.cue_sides: dict[str, tuple[str, str]] = {}
+        for relation, spec in self.settings.relations["cues"].items():
+            for side in ("before", "after"):
+                for cue in spec.get(side, []):
+                    name = f"{relation}|{side}|{cue}"
+                    self.cue_sides[name] = (relation, side)
+                    self.cue_matcher.add(name, [self._cue_pattern(cue)])
+        self.first_person = [phrase.split() for phrase in self.settings.relations["first_person"]]
+        self.proposal_rules = frozenset(self.settings.relations["proposes"]["rules"])
+
+    @staticmethod
+    def _cue_pattern(cue: str) -> list[dict]:
+        tokens = []
+        for word in cue.split():
+            if word.endswith("*"):
+                tokens.append({"LOWER": {"REGEX": "^" + word[:-1].replace(".", r"\.").replace("-", r"\-")}})
+            else:
+                tokens.append({"LOWER": word})
+        return tokens
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}"
+
+    # --- pass A: one paper ------------------------------------------------------------------
+
+    def draft_paper(self, paper: Paper, spotted: SpottedPaper, rule_weights: dict[str, int]) -> list[_Draft]:
+        """The paper's non-overlapping mentions with keys, votes and relation cues."""
+        abbreviations = {a.short: concept_key(a.long) for a in spotted.abbreviations}
+        drafts: list[_Draft] = []
+        for field_name in FIELDS:
+            tokens = spotted.tokens.get(field_name)
+            if tokens is None:
+                continue
+            doc = tokens.to_doc(self.nlp.vocab)
+            spans = self._candidate_spans(doc, field_name, spotted, rule_weights)
+            cues = self._cues(doc)
+            for (start, end), found in spans:
+                span = doc.char_span(start, end)
+                rule = min((r for r, _, _ in found), key=lambda r: (_tier(r), r))
+                key = self._key(span.text, found, abbreviations)
+                if not key:
+                    continue
+                sentence = span.sent
+                draft = _Draft(
+                    paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key, rule=rule,
+                    votes=[(label, weight) for _, label, weight in found if label],
+                    sentence=(sentence.start_char, sentence.end_char),
+                )
+                draft.cues = self._cues_near(span, cues)
+                draft.first_person = field_name == "title" or self._speaks_for_authors(sentence)
+                drafts.append(draft)
+        return self._drop_unsupported_acronyms(drafts, abbreviations)
+
+    def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper,
+                         rule_weights: dict[str, int]) -> list[tuple[tuple[int, int], list[tuple[str, str | None, int]]]]:
+        """Stage-1 candidates and lexicon matches, grouped by span, overlaps removed."""
+        by_span: dict[tuple[int, int], list[tuple[str, str | None, int]]] = defaultdict(list)
+        for candidate in spotted.candidates:
+            if candidate.field == field_name:
+                by_span[(candidate.start, candidate.end)].append(
+                    (candidate.rule, candidate.label, rule_weights.get(candidate.rule, 1)))
+        for start, end, entry in self.lexicon_matcher.find(doc):
+            span = doc[start:end]
+            by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1))
+        ranked = sorted(by_span.items(),
+                        key=lambda item: (min(_tier(r) for r, _, _ in item[1]), item[0][0] - item[0][1], item[0][0]))
+        taken: list[tuple[int, int]] = []
+        chosen = []
+        for (start, end), found in ranked:
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            chosen.append(((start, end), found))
+        return sorted(chosen)
+
+    def _key(self, text: str, found: list[tuple[str, str | None, int]], abbreviations: dict[str, str]) -> str:
+        """The concept key of a mention: through the paper's definition of a short form, then
+        through the lexicon's names and aliases, else its own normalised text."""
+        singular = text[:-1] if text.endswith("s") and text[:-1] in abbreviations else text
+        key = abbreviations.get(singular) or concept_key(text)
+        return self.lexicon.canonical_key(key) or key
+
+    def _drop_unsupported_acronyms(self, drafts: list[_Draft], abbreviations: dict[str, str]) -> list[_Draft]:
+        """A bare acronym ("APE") stays only when this paper defines it, the lexicon knows it,
+        or this paper says what it is ("the APE benchmark", "we propose APE")."""
+        supported = {d.key for d in drafts if d.votes or d.rule in self.proposal_rules}
+        kept = []
+        for draft in drafts:
+            bare = is_bare_acronym(draft.text) and draft.key == concept_key(draft.text)
+            known = self.lexicon.entry(draft.key) is not None or draft.text.rstrip("s") in abbreviations
+            if bare and not known and draft.key not in supported:
+                continue
+            kept.append(draft)
+        return kept
+
+    def _cues(self, doc: Doc) -> list[tuple[Span, str, str]]:
+        return [(doc[start:end], *self.cue_sides[self.nlp.vocab.strings[match_id]])
+                for match_id, start, end in self.cue_matcher(doc)]
+
+    def _cues_near(self, span: Span, cues: list[tuple[Span, str, str]]) -> list[tuple[int, int, str, str]]:
+        spec = self.settings.relations
+        sentence = span.sent
+        near = []
+        for cue, relation, side in cues:
+            if cue.sent.start != sentence.start:
+                continue
+            if side == "before" and cue.end <= span.start and span.start - cue.end <= spec["before_window"]:
+                near.append((span.start - cue.end, -len(cue), relation, cue.text))
+            elif side == "after" and cue.start >= span.end and cue.start - span.end <= spec["after_window"]:
+                near.append((cue.start - span.end, -len(cue), relation, cue.text))
+        return sorted(near)
+
+    def _speaks_for_authors(self, sentence: Span) -> bool:
+        words = [t.lower_ for t in sentence]
+        return any(words[i : i + len(p)] == p for p in self.first_person for i in range(len(words) - len(p) + 1))
+
+    # --- pass B: the corpus -----------------------------------------------------------------
+
+    def resolve(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int]) -> Resolution:
+        """Stage 2 over all papers (``(paper, spotted)`` pairs, any order; output is sorted)."""
+        drafts: list[_Draft] = []
+        texts: dict[str, Paper] = {}
+        for paper, spotted in pairs:
+            texts[paper.id] = paper
+            drafts.extend(self.draft_paper(paper, spotted, rule_weights))
+        drafts = [d for d in drafts if not self._is_stopped(d)]
+        self._merge_compact_keys(drafts)
+        types = self._decide_types(drafts)
+        drafts = [d for d in drafts if d.key in types]
+        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules}
+        mentions = []
+        for draft in sorted(drafts, key=lambda d: (d.paper_id, FIELDS.index(d.field), d.start)):
+            concept_type, benchmark_votes = types[draft.key]
+            relation, trigger = self._relation(draft, concept_type, (draft.paper_id, draft.key) in proposed)
+            paper = texts[draft.paper_id]
+            start, end = draft.sentence
+            mentions.append(Mention(
+                paper_id=draft.paper_id, field=draft.field, start=draft.start, end=draft.end, text=draft.text,
+                label=concept_type, rule=draft.rule, sentence=paper.text(draft.field)[start:end],
+                concept=draft.key, relation=relation, trigger=trigger,
+            ))
+        concepts = self._concepts(mentions, types)
+        mentions = [replace(m, label=concepts[m.concept].label) for m in mentions]
+        return Resolution(concepts=concepts, mentions=mentions)
+
+    def _is_stopped(self, draft: _Draft) -> bool:
+        text = draft.text.lower()
+        return text in self.settings.not_names or draft.key in self.settings.not_names or draft.key in self.settings.generic_phrases
+
+    def _merge_compact_keys(self, drafts: list[_Draft]) -> None:
+        """Keys equal but for spaces name one concept; the lexicon's key, else the most
+        spaced-out one, represents them."""
+        variants: dict[str, set[str]] = defaultdict(set)
+        for draft in drafts:
+            variants[compact_key(draft.key)].add(draft.key)
+        representative = {}
+        for keys in variants.values():
+            known = sorted(k for k in keys if self.lexicon.entry(k))
+            choice = known[0] if known else min(keys, key=lambda k: (-k.count(" "), k))
+            representative.update({k: choice for k in keys})
+        for draft in drafts:
+            draft.key = representative[draft.key]
+
+    def _decide_types(self, drafts: list[_Draft]) -> dict[str, tuple[str, bool]]:
+        """Each key's type and whether it is a benchmark; keys nothing types are left out."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        named: set[str] = set()
+        for draft in drafts:
+            named.add(draft.key)
+            for label, weight in draft.votes:
+                votes[draft.key][label] += weight
+        order = self.settings.type_order
+        decided = {}
+        for key in sorted(named):
+            entry = self.lexicon.entry(key)
+            tally = votes.get(key, Counter())
+            benchmark = tally["benchmark"] > 0 or (entry is not None and entry.type == "benchmark")
+            by_type = Counter({t: tally[t] + (tally["benchmark"] if t == "dataset" else 0) for t in CONCEPT_TYPES})
+            if entry is not None:
+                concept_type = "dataset" if entry.type == "benchmark" else entry.type
+            elif sum(by_type.values()):
+                concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
+            elif not is_bare_acronym(key.upper()):
+                concept_type = self.settings.unnamed_type
+            else:
+                continue
+            decided[key] = (concept_type, benchmark and concept_type == "dataset")
+        return decided
+
+    def _relation(self, draft: _Draft, concept_type: str, proposed: bool) -> tuple[str, str]:
+        if proposed:
+            return "PROPOSES", draft.text if draft.rule in self.proposal_rules else ""
+        allowed = self.settings.relations["cues"]
+        for _, _, relation, trigger in draft.cues:
+            if concept_type in allowed[relation]["types"]:
+                return relation, trigger
+        defaults = self.settings.relations["default_when_first_person" if draft.first_person else "default"]
+        return defaults[concept_type], ""
+
+    def _concepts(self, mentions: list[Mention], types: dict[str, tuple[str, bool]]) -> dict[str, Concept]:
+        surfaces: dict[str, Counter] = defaultdict(Counter)
+        papers: dict[str, set[str]] = defaultdict(set)
+        evaluated: set[str] = set()
+        for mention in mentions:
+            surfaces[mention.concept][mention.text] += 1
+            papers[mention.concept].add(mention.paper_id)
+            if mention.relation == "EVALUATES_ON":
+                evaluated.add(mention.concept)
+        concepts = {}
+        for key in sorted(surfaces):
+            concept_type, benchmark = types[key]
+            entry = self.lexicon.entry(key)
+            forms = surfaces[key]
+            if entry is not None:
+                name = entry.name
+            else:
+                full = [f for f in forms if concept_key(f) == key] or list(forms)
+                name = max(sorted(full), key=lambda f: forms[f])
+            aliases = sorted({f for f in forms if f != name}, key=str.casefold)
+            concepts[key] = Concept(
+                key=key, name=name, type=concept_type,
+                benchmark=concept_type == "dataset" and (benchmark or key in evaluated),
+                aliases=tuple(aliases), paper_count=len(papers[key]), mention_count=sum(forms.values()),
+            )
+        return concepts
+
+
+def rule_weights(nlp: Language) -> dict[str, int]:
+    """The voting weight of each stage-1 rule, from the pipeline's pattern file."""
+    return {rule_id: rule.weight for rule_id, rule in nlp.get_pipe("kg_rule_matcher").rules.items()}
+
+
+def resolve_corpus(papers: list[Paper], spotted: Iterable[SpottedPaper], resolver: Resolver,
+                   weights: dict[str, int]) -> Resolution:
+    """Pair each paper with its stage-1 output and resolve the corpus."""
+    by_id = {paper.id: paper for paper in papers}
+    return resolver.resolve(((by_id[s.paper_id], s) for s in spotted), weights)
+

@@ -1,0 +1,276 @@
+"""The graph schema, declared once.
+
+Every sink (GraphML, JSON, HTML, Neo4j, the Cypher queries) follows this module: node labels,
+relation types, property names and property types are declared here and nowhere else.
+:func:`check_graph` rejects a graph that carries anything undeclared, so a sink can never
+write an attribute this module does not know about.
+
+The canonical graph is a :class:`networkx.MultiDiGraph`:
+
+- node ids are ``"paper:<Paper.id>"`` and ``"concept:<Concept.key>"``;
+- every node has ``kind`` (``"Paper"`` or ``"Concept"``) plus its declared properties;
+  properties whose value is unknown are absent, never ``None``;
+- every edge's multigraph key is its relation type (``"USES"``, ``"RELATED_TO"`` ...), so
+  a paper and a concept have at most one edge per relation.
+
+>>> node_labels({"kind": "Concept", "type": "dataset", "benchmark": True})
+('Concept', 'Dataset', 'Benchmark')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import networkx as nx
+
+# --- property types ---------------------------------------------------------------------------
+
+STR, INT, FLOAT, BOOL = "str", "int", "float", "bool"
+STR_LIST, INT_LIST = "list[str]", "list[int]"
+
+_PY_TYPES: dict[str, type | tuple[type, ...]] = {
+    STR: str,
+    INT: int,
+    FLOAT: float,
+    BOOL: bool,
+    STR_LIST: list,
+    INT_LIST: list,
+}
+_ITEM_TYPES = {STR_LIST: str, INT_LIST: int}
+
+
+@dataclass(frozen=True)
+class Property:
+    """One declared property: its name, type, whether every element must carry it, and meaning."""
+
+    name: str
+    type: str
+    required: bool
+    doc: str
+
+    @property
+    def is_list(self) -> bool:
+        return self.type in _ITEM_TYPES
+
+
+@dataclass(frozen=True)
+class Element:
+    """A node kind or a relation type with its declared properties."""
+
+    name: str
+    properties: tuple[Property, ...]
+    doc: str
+
+    def prop(self, name: str) -> Property:
+        for prop in self.properties:
+            if prop.name == name:
+                return prop
+        raise KeyError(f"{self.name} declares no property {name!r}")
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties)
+
+
+# --- nodes ------------------------------------------------------------------------------------
+
+PAPER = Element(
+    "Paper",
+    (
+        Property("id", STR, True, "normalised arXiv id (no 'arXiv:' prefix, no version), else 'kg-' + a content hash"),
+        Property("title", STR, True, "title as read, XML-forbidden characters replaced by spaces"),
+        Property("abstract", STR, True, "abstract as read, same cleaning as the title"),
+        Property("source", STR, True, "file the paper was first read from (path as given)"),
+        Property("arxiv_id", STR, False, "normalised arXiv id, when the input gave one"),
+        Property("url", STR, False, "http(s) link to the paper"),
+        Property("published", STR, False, "publication date: YYYY-MM-DD, or YYYY-MM when only the month is known"),
+        Property("authors", STR_LIST, True, "author names in input order"),
+        Property("categories", STR_LIST, True, "arXiv categories, primary first"),
+        Property("code_links", STR_LIST, True, "GitHub / Hugging Face http(s) links found in the abstract"),
+    ),
+    "A paper read from the input.",
+)
+
+CONCEPT_TYPES = ("method", "model", "dataset", "task")
+"""A concept's type. A benchmark is a dataset with ``benchmark`` set."""
+
+MENTION_LABELS = ("method", "model", "dataset", "benchmark", "task")
+"""Labels a mention can carry (what ``kg extract`` writes)."""
+
+CONCEPT = Element(
+    "Concept",
+    (
+        Property("key", STR, True, "normalised canonical name: the concept's identity, independent of its type"),
+        Property("name", STR, True, "canonical display name"),
+        Property("type", STR, True, "one of " + ", ".join(CONCEPT_TYPES)),
+        Property("benchmark", BOOL, True, "a dataset used for evaluation (also carries the Benchmark label)"),
+        Property("aliases", STR_LIST, True, "other surface forms seen or known, sorted"),
+        Property("paper_count", INT, True, "number of papers that mention the concept"),
+        Property("mention_count", INT, True, "number of mentions over all papers"),
+    ),
+    "A method, model, dataset (benchmark) or task.",
+)
+
+NODE_KINDS = {PAPER.name: PAPER, CONCEPT.name: CONCEPT}
+TYPE_LABELS = {"method": "Method", "model": "Model", "dataset": "Dataset", "task": "Task"}
+BENCHMARK_LABEL = "Benchmark"
+NODE_LABELS = (PAPER.name, CONCEPT.name, *TYPE_LABELS.values(), BENCHMARK_LABEL)
+"""Every label a node can carry (Neo4j labels come only from this whitelist)."""
+
+NODE_KEYS = {PAPER.name: "id", CONCEPT.name: "key"}
+"""The property that identifies a node of each kind (unique in Neo4j)."""
+
+
+def node_id(kind: str, key: str) -> str:
+    """The NetworkX node id of a paper or concept.
+
+    >>> node_id("Paper", "2401.00001")
+    'paper:2401.00001'
+    """
+    return f"{kind.lower()}:{key}"
+
+
+def node_labels(attrs: Mapping[str, Any]) -> tuple[str, ...]:
+    """All labels of a node: its kind, then for concepts its type label and maybe Benchmark."""
+    if attrs["kind"] == PAPER.name:
+        return (PAPER.name,)
+    labels = [CONCEPT.name, TYPE_LABELS[attrs["type"]]]
+    if attrs.get("benchmark"):
+        labels.append(BENCHMARK_LABEL)
+    return tuple(labels)
+
+
+# --- relations --------------------------------------------------------------------------------
+
+_EVIDENCE = (
+    Property("mention_count", INT, True, "number of mentions supporting the relation"),
+    Property("fields", STR_LIST, True, "per mention: 'title' or 'abstract'"),
+    Property("starts", INT_LIST, True, "per mention: start character offset into its field"),
+    Property("ends", INT_LIST, True, "per mention: end character offset (exclusive)"),
+    Property("texts", STR_LIST, True, "per mention: the text at those offsets"),
+    Property("sentences", STR_LIST, True, "per mention: the sentence it occurs in"),
+    Property("rules", STR_LIST, True, "per mention: the rule that spotted it"),
+    Property("triggers", STR_LIST, True, "per mention: the cue that decided the relation ('' for MENTIONS)"),
+)
+
+PAPER_CONCEPT_RELATIONS = ("PROPOSES", "EVALUATES_ON", "COMPARES_WITH", "ADDRESSES", "USES", "MENTIONS")
+"""Paper→Concept relation types, strongest first: a mention gets the first whose cue fires."""
+
+_RELATION_DOCS = {
+    "PROPOSES": "the paper introduces the concept",
+    "EVALUATES_ON": "the paper evaluates on the dataset or benchmark",
+    "COMPARES_WITH": "the paper compares against the concept (a baseline)",
+    "ADDRESSES": "the paper works on the task",
+    "USES": "the paper builds on or uses the concept",
+    "MENTIONS": "the paper mentions the concept, no stronger relation found",
+}
+
+RELATIONS: dict[str, Element] = {
+    name: Element(name, _EVIDENCE, _RELATION_DOCS[name]) for name in PAPER_CONCEPT_RELATIONS
+}
+RELATIONS["RELATED_TO"] = Element(
+    "RELATED_TO",
+    (
+        Property("weight", FLOAT, True, "sum over shared concepts of their IDF, rounded to 6 decimals"),
+        Property("shared", STR_LIST, True, "keys of the shared concepts, heaviest first"),
+    ),
+    "Two papers sharing concepts; undirected, stored once from the smaller to the larger paper id.",
+)
+
+RELATION_ENDPOINTS = {
+    **{name: (PAPER.name, CONCEPT.name) for name in PAPER_CONCEPT_RELATIONS},
+    "RELATED_TO": (PAPER.name, PAPER.name),
+}
+
+# --- what sinks add ---------------------------------------------------------------------------
+
+SINK_NODE_EXTRAS = {
+    "labels": "the node's labels (GraphML: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
+    "name": "GraphML only: display name for Cytoscape, the paper title or the concept name",
+}
+SINK_EDGE_EXTRAS = {"interaction": "GraphML only: the relation type (Cytoscape's edge label)"}
+SINK_RENAMED = {"id": "paper_id"}
+"""File sinks write these properties under another name: in GraphML and node-link JSON the
+node's own id (``paper:…``) is ``id``, and Gephi takes an attribute named ``id`` for it."""
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+class SchemaError(ValueError):
+    """The graph carries something the schema does not declare, or misses something it requires."""
+
+
+def _check_properties(where: str, element: Element, attrs: Mapping[str, Any], ignore: tuple[str, ...]) -> None:
+    declared = {p.name: p for p in element.properties}
+    for name, value in attrs.items():
+        if name in ignore:
+            continue
+        prop = declared.get(name)
+        if prop is None:
+            raise SchemaError(f"{where}: property {name!r} is not declared for {element.name}")
+        _check_value(where, prop, value)
+    for prop in element.properties:
+        if prop.required and prop.name not in attrs:
+            raise SchemaError(f"{where}: required property {prop.name!r} of {element.name} is missing")
+
+
+def _check_value(where: str, prop: Property, value: Any) -> None:
+    expected = _PY_TYPES[prop.type]
+    # bool is an int subclass: keep them apart so 'True' never passes as a count
+    if not isinstance(value, expected) or (prop.type in (INT, FLOAT) and isinstance(value, bool)):
+        raise SchemaError(f"{where}: {prop.name}={value!r} is not {prop.type}")
+    item = _ITEM_TYPES.get(prop.type)
+    if item is not None:
+        for member in value:
+            if not isinstance(member, item) or isinstance(member, bool):
+                raise SchemaError(f"{where}: {prop.name} holds {member!r}, not {item.__name__}")
+
+
+def check_graph(graph: nx.MultiDiGraph) -> None:
+    """Raise :class:`SchemaError` unless every node and edge follows the schema exactly.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("paper:x", kind="Paper", colour="red")
+    >>> check_graph(g)
+    Traceback (most recent call last):
+    ...
+    kg.schema.SchemaError: node 'paper:x': property 'colour' is not declared for Paper
+    """
+    if not isinstance(graph, nx.MultiDiGraph):
+        raise SchemaError(f"the canonical graph is a MultiDiGraph, not {type(graph).__name__}")
+    for node, attrs in graph.nodes(data=True):
+        where = f"node {node!r}"
+        kind = attrs.get("kind")
+        element = NODE_KINDS.get(kind)
+        if element is None:
+            raise SchemaError(f"{where}: unknown kind {kind!r}")
+        _check_properties(where, element, attrs, ignore=("kind",))
+        expected_id = node_id(kind, attrs[NODE_KEYS[kind]])
+        if node != expected_id:
+            raise SchemaError(f"{where}: id should be {expected_id!r}")
+        if kind == CONCEPT.name and attrs["type"] not in CONCEPT_TYPES:
+            raise SchemaError(f"{where}: type {attrs['type']!r} is not one of {CONCEPT_TYPES}")
+        if kind == CONCEPT.name and attrs["benchmark"] and attrs["type"] != "dataset":
+            raise SchemaError(f"{where}: only a dataset can be a benchmark")
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        where = f"edge {source!r} -{key}-> {target!r}"
+        element = RELATIONS.get(key)
+        if element is None:
+            raise SchemaError(f"{where}: undeclared relation type {key!r}")
+        kinds = (graph.nodes[source]["kind"], graph.nodes[target]["kind"])
+        if kinds != RELATION_ENDPOINTS[key]:
+            raise SchemaError(f"{where}: {key} links {RELATION_ENDPOINTS[key]}, not {kinds}")
+        _check_properties(where, element, attrs, ignore=())
+
+
+def describe() -> str:
+    """The schema as Markdown, for README and ``kg schema``."""
+    lines = ["| element | property | type | required | meaning |", "|---|---|---|---|---|"]
+    for element in (PAPER, CONCEPT, *RELATIONS.values()):
+        for prop in element.properties:
+            lines.append(
+                f"| {element.name} | `{prop.name}` | {prop.type} | {'yes' if prop.required else 'no'} | {prop.doc} |"
+            )
+    return "\n".join(lines)
