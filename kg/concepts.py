@@ -5,6 +5,8 @@ possessives and hyphen/space variants fold together.
 
 >>> concept_key("Large Language Models"), concept_key("LLMs"), concept_key("GPT-4o's")
 ('large language model', 'llm', 'gpt 4o')
+>>> concept_key("Transformers"), concept_key("Synaps")
+('transformer', 'synaps')
 >>> compact_key("pre training") == compact_key("pretraining")
 True
 """
@@ -18,6 +20,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/]+")
 _EDGE_PUNCTUATION = "\"'“”‘’`.,;:!?()[]{}<>"
 _KEEP_FINAL_S = ("ss", "us", "is", "ics", "ous", "as", "ys", "os")
+# A lone capitalised word is a name ("Synaps", "Atlas") unless it ends like a common plural
+# ("Transformers", "Models", "Networks").
+_COMMON_PLURAL_ENDINGS = ("ers", "ors", "ions", "ments", "ings", "ies", "els", "rks", "ods", "ures", "ches", "ques", "ets")
 _SINGULAR_EXCEPTIONS = {"series": "series", "species": "species", "caches": "cache", "niches": "niche", "data": "data"}
 
 
@@ -68,7 +73,10 @@ def concept_key(text: str) -> str:
     words = [w for w in words if w]
     if not words:
         return ""
-    words[-1] = singularise(words[-1]) if words[-1].isalpha() else words[-1]
+    last = words[-1]
+    proper_name = len(words) == 1 and last[:1].isupper() and not last[:-1].isupper()
+    if last.isalpha() and (not proper_name or last.lower().endswith(_COMMON_PLURAL_ENDINGS)):
+        words[-1] = singularise(last)
     return " ".join(words).casefold()
 
 

@@ -53,7 +53,7 @@ def read_lexicon_file(path: Path) -> Iterator[LexiconEntry]:
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         for number, row in enumerate(reader, start=2):
-            name, kind, match = (row.get(k, "") or "").strip(), (row.get("type") or "").strip(), (row.get("match") or "").strip()
+            name, kind, match = ((row.get(column) or "").strip() for column in ("name", "type", "match"))
             if not name or kind not in MENTION_LABELS or match not in MATCH_MODES:
                 raise LexiconError(f"{path}:{number}: need a name, a type in {MENTION_LABELS} and match in {MATCH_MODES}")
             yield LexiconEntry(

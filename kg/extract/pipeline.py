@@ -21,6 +21,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, LIST_ELLIPSES, LIST_ICONS
 from spacy.util import compile_infix_regex
 
 from kg.extract.acronyms import find_abbreviations
@@ -105,12 +106,20 @@ def make_acronym_finder(nlp: Language, name: str, rules_dir: str | None) -> Acro
     return AcronymFinder(load_vocab(directory / "vocab.yaml"))
 
 
+# spaCy's English infixes without the two hyphen rules (letter-letter, digit-digit), as in
+# spaCy's "modifying existing rule sets" example: names such as XLM-R, GPT-4o, Llama-3-8B and
+# words such as multi-organ stay one token each.
+INFIXES = LIST_ELLIPSES + LIST_ICONS + [
+    r"(?<=[{al}{q}])\.(?=[{au}{q}])".format(al=ALPHA_LOWER, au=ALPHA_UPPER, q=CONCAT_QUOTES),
+    r"(?<=[{a}]),(?=[{a}])".format(a=ALPHA),
+    r"(?<=[{a}0-9])[:<>=/](?=[{a}])".format(a=ALPHA),
+]
+
+
 def blank_pipeline() -> Language:
     """Blank English with our tokenizer settings and a sentencizer: the pipeline the rules run on."""
     nlp = spacy.blank("en")
-    # Keep hyphenated names whole: drop the infix rule that splits on hyphens between letters.
-    infixes = [rule for rule in nlp.Defaults.infixes if "-|–|—|--|---|——|~" not in rule]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.infix_finditer = compile_infix_regex(INFIXES).finditer
     nlp.add_pipe("sentencizer")
     return nlp
 

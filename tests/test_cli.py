@@ -1,0 +1,109 @@
+"""The command line, run as users run it: exit codes, summaries, errors, output formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT
+
+GOLD_SAMPLE = DATA / "gold-sample.jsonl"
+
+
+def kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_build_defaults_to_seeds_and_prints_a_summary(tmp_path):
+    result = kg("build", "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "papers: 51 (51 records read, 0 skipped, 0 duplicates merged)" in result.stdout
+    for name in ("graph.graphml", "graph.json", "graph.html"):
+        assert (tmp_path / "out" / name).stat().st_size > 0
+        assert f"wrote {tmp_path / 'out' / name}" in result.stdout
+
+
+def test_malformed_records_are_reported_and_the_build_goes_on(tmp_path):
+    result = kg("build", str(DATA / "papers.jsonl"), "--out", str(tmp_path), "--only", "json")
+    assert result.returncode == 0, result.stderr
+    assert "papers.jsonl:2: bad JSON" in result.stderr
+    assert "papers.jsonl:3: missing abstract" in result.stderr
+    assert "3 skipped" in result.stdout
+    strict = kg("build", str(DATA / "papers.jsonl"), "--out", str(tmp_path), "--only", "json", "--strict", "-q")
+    assert strict.returncode == 1
+    assert "3 input records were skipped" in strict.stderr
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.jsonl", None, "no such file or folder"),
+    ("empty.jsonl", "", "no paper could be read"),
+    ("paper.pdf", "%PDF-1.7", "unknown format"),
+])
+def test_unreadable_input_is_one_clear_line_and_exit_1(tmp_path, name, content, message):
+    if content is not None:
+        (tmp_path / name).write_text(content)
+    result = kg("build", str(tmp_path / name), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert message in result.stderr and result.stderr.startswith("kg: error:")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "graph.json").exists()
+
+
+def test_usage_errors_exit_2():
+    assert kg("build", "--top-k", "-1").returncode == 2
+    assert kg("no-such-command").returncode == 2
+
+
+def test_help_explains_every_command():
+    result = kg("--help")
+    assert result.returncode == 0
+    for command in ("build", "extract", "eval", "stats", "schema"):
+        assert command in result.stdout
+    assert "--field" in kg("build", "--help").stdout
+
+
+def test_extract_writes_one_line_per_record(tmp_path):
+    output = tmp_path / "mentions.jsonl"
+    result = kg("extract", str(DATA / "hf-daily.json"), "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["2405.00001"]
+    entity = next(e for e in records[0]["entities"] if e["text"] == "FooNet")
+    assert set(entity) == {"start", "end", "label", "field", "text", "sentence", "rule"}
+    assert entity["label"] == "model" and entity["field"] == "abstract"
+
+
+def test_extract_reads_the_gold_format():
+    result = kg("extract", "--gold", str(GOLD_SAMPLE))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    texts = {json.loads(line)["id"]: json.loads(line)["text"] for line in GOLD_SAMPLE.read_text().splitlines()}
+    for record in records:
+        for entity in record["entities"]:
+            assert entity["field"] == "text"
+            assert texts[record["id"]][entity["start"]:entity["end"]] == entity["text"]
+
+
+def test_eval_prints_scores_per_label():
+    result = kg("eval", str(GOLD_SAMPLE), "--json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert set(scores["exact"]) == {"method", "model", "dataset", "task", "micro"}
+    assert 0 < scores["partial"]["micro"]["f1"] <= 1
+
+
+def test_stats_reads_a_built_graph(seed_build):
+    _, _, out = seed_build
+    for name in ("graph.json", "graph.graphml"):
+        result = kg("stats", str(out / name))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("papers: 51\n")
+
+
+def test_schema_lists_every_property():
+    result = kg("schema")
+    assert "| Paper | `id` |" in result.stdout and "| RELATED_TO | `weight` | float |" in result.stdout

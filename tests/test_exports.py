@@ -1,0 +1,127 @@
+"""Exports: GraphML, node-link JSON and HTML round-trip, follow the schema, are deterministic,
+safe with hostile input, and appear atomically."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import igraph
+import networkx as nx
+import pytest
+
+from conftest import DATA, SEEDS
+from kg.build import build
+from kg.export import graphml as graphml_module
+from kg.export.graphml import write_graphml
+from kg.io import read_graph
+from kg.schema import NODE_KINDS, RELATIONS, SINK_EDGE_EXTRAS, SINK_NODE_EXTRAS, SINK_RENAMED
+
+DECLARED_NODE = {SINK_RENAMED.get(p.name, p.name) for e in NODE_KINDS.values() for p in e.properties} | set(SINK_NODE_EXTRAS)
+DECLARED_EDGE = {p.name for e in RELATIONS.values() for p in e.properties} | set(SINK_EDGE_EXTRAS)
+
+
+def assert_same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert sorted(a.edges(keys=True, data=True), key=repr) == sorted(b.edges(keys=True, data=True), key=repr)
+
+
+def test_graphml_round_trips_through_networkx_and_igraph(seed_build):
+    graph, _, out = seed_build
+    path = out / "graph.graphml"
+    back = nx.read_graphml(path, force_multigraph=True)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges())
+    loaded = igraph.Graph.Read_GraphML(str(path))
+    assert (loaded.vcount(), loaded.ecount()) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert "name" in loaded.vs.attributes() and "interaction" in loaded.es.attributes()
+    assert_same_graph(read_graph(path), graph)
+
+
+def test_graphml_key_ids_are_the_declared_attribute_names(seed_build):
+    _, _, out = seed_build
+    text = (out / "graph.graphml").read_text(encoding="utf-8")
+    keys = re.findall(r'<key id="([^"]+)" for="(node|edge)" attr.name="([^"]+)"', text)
+    assert keys and all(key_id == name for key_id, _, name in keys)
+    assert {name for _, kind, name in keys if kind == "node"} <= DECLARED_NODE
+    assert {name for _, kind, name in keys if kind == "edge"} <= DECLARED_EDGE
+    assert 'attr.name="id"' not in text  # Gephi takes it for the node id
+    edge_ids = re.findall(r'<edge id="([^"]+)"', text)
+    assert len(edge_ids) == len(set(edge_ids))
+
+
+def test_node_link_json_has_links_and_only_declared_properties(seed_build):
+    graph, _, out = seed_build
+    document = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    assert len(document["links"]) == graph.number_of_edges() and "edges" not in document
+    for node in document["nodes"]:
+        assert set(node) - {"id"} <= DECLARED_NODE
+    for link in document["links"]:
+        assert set(link) - {"source", "target", "key"} <= DECLARED_EDGE
+    assert_same_graph(read_graph(out / "graph.json"), graph)
+    assert nx.node_link_graph(document, edges="links").number_of_edges() == graph.number_of_edges()
+
+
+class _Resources(HTMLParser):
+    """Collects every attribute that could load or link something."""
+
+    def __init__(self):
+        super().__init__()
+        self.references = []
+
+    def handle_starttag(self, tag, attrs):
+        self.references += [(tag, name, value) for name, value in attrs if name in {"src", "href", "srcset", "action", "data", "poster"}]
+
+
+def test_html_has_no_http_reference_and_one_data_island(seed_build):
+    graph, _, out = seed_build
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert not re.search(r"https?://", page, re.I)
+    parser = _Resources()
+    parser.feed(page)
+    assert parser.references == []
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+    islands = re.findall(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert len(islands) == 1
+    data = json.loads(islands[0])
+    assert len(data["nodes"]) == graph.number_of_nodes()
+    assert len(data["edges"]) == graph.number_of_edges()
+
+
+def test_two_builds_give_identical_bytes(seed_build, tmp_path):
+    _, _, first = seed_build
+    build([SEEDS], tmp_path)
+    for name in ("graph.graphml", "graph.json", "graph.html"):
+        assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_hostile_titles_are_escaped_everywhere(tmp_path):
+    graph, summary = build([DATA / "malicious.jsonl"], tmp_path)
+    assert summary.papers == 2
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    for raw in ("<img src=x", "<script>alert", "</script><script>", "<b>Mallory", "javascript:alert(4)", "<a href"):
+        assert raw not in page
+    assert "onerror" not in page.split('id="kg-data">')[0]
+    back = nx.read_graphml(tmp_path / "graph.graphml")  # no XML-invalid character made it in
+    titles = {attrs.get("title") for _, attrs in back.nodes(data=True)}
+    assert '<img src=x onerror=alert(1)> Attention href="javascript:alert(2)"' in titles
+    paper = graph.nodes["paper:2501.00001"]
+    assert paper["url"] == "https://arxiv.org/abs/2501.00001"  # the javascript: URL is not kept
+    assert_same_graph(read_graph(tmp_path / "graph.json"), graph)
+
+
+def test_a_failed_write_leaves_the_previous_export_intact(seed_build, tmp_path, monkeypatch):
+    graph, _, _ = seed_build
+    target = tmp_path / "graph.graphml"
+    target.write_text("previous export")
+
+    def broken_writer(flat, handle, **kwargs):
+        handle.write(b"<?xml half written")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(graphml_module.nx, "write_graphml", broken_writer)
+    with pytest.raises(OSError, match="disk full"):
+        write_graphml(graph, target)
+    assert target.read_text() == "previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.graphml"]

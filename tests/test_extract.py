@@ -1,0 +1,122 @@
+"""The rule extractor on fixed sentences: spans, labels, guards; offsets on the seed build."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import lexicon_of, mentions_by_text, paper, run_extraction
+from kg.extract.pipeline import build_pipeline
+from kg.extract.spot import SpottedPaper, spot_papers
+
+EMPTY = lexicon_of()
+
+
+def test_a_title_opening_with_a_name_proposes_it():
+    resolution = run_extraction([paper(
+        "TransDAE: Dual Attention Mechanism in a Hierarchical Transformer for Efficient Medical Image Segmentation",
+        "We introduce TransDAE: a novel approach. Remarkably, TransDAE outperforms existing methods.",
+    )], EMPTY)
+    title = [m for m in resolution.mentions if m.field == "title" and m.text == "TransDAE"][0]
+    assert (title.start, title.end, title.label, title.relation) == (0, 8, "model", "PROPOSES")
+    assert resolution.concepts["transdae"].type == "model"
+    assert {m.relation for m in resolution.mentions if m.concept == "transdae"} == {"PROPOSES"}
+    assert mentions_by_text(resolution, "title")["Medical Image Segmentation"][0] == "task"
+
+
+def test_datasets_and_benchmarks_from_context():
+    resolution = run_extraction([paper(
+        "A study",
+        "We evaluate on the Synaps multi-organ dataset and the XNLI benchmark. "
+        "Results on benchmarks such as MMLU-Pro are reported.",
+    )], EMPTY)
+    found = mentions_by_text(resolution)
+    # a dataset the paper evaluates on is a benchmark: type dataset, label benchmark
+    assert resolution.concepts["synaps"].type == "dataset"
+    assert found["Synaps"][0] == "benchmark"
+    assert found["XNLI"][0] == "benchmark"
+    assert found["MMLU-Pro"][0] == "benchmark"
+    relations = {m.text: m.relation for m in resolution.mentions}
+    assert relations["Synaps"] == "EVALUATES_ON"
+
+
+def test_model_names_by_shape():
+    resolution = run_extraction([paper(
+        "Comparing models",
+        "We compare GPT-4o, Llama-3-8B, DNABERT-2 and RetroMAE v2 with our system.",
+    )], EMPTY)
+    found = mentions_by_text(resolution)
+    for name in ("GPT-4o", "Llama-3-8B", "DNABERT-2", "RetroMAE v2"):
+        assert found[name][0] == "model", name
+
+
+def test_acronyms_that_are_not_models_are_guarded():
+    resolution = run_extraction([paper(
+        "Training at scale",
+        "We train on 8 GPUs and report F1 and SOTA results with RL and a 1.3B parameter budget on a CPU.",
+    )], EMPTY)
+    assert not {m.text for m in resolution.mentions} & {"GPUs", "GPU", "F1", "SOTA", "RL", "1.3B", "CPU"}
+
+
+def test_generic_phrases_are_not_concepts():
+    resolution = run_extraction([paper(
+        "Our model",
+        "Our model beats the proposed method on existing datasets and the baselines, as the results show.",
+    )], EMPTY)
+    assert resolution.concepts == {}
+
+
+def test_acronym_definition_gives_the_long_form_key_and_labels_later_uses():
+    resolution = run_extraction([paper(
+        "Neural Locality Sensitive Hashing for Entity Blocking",
+        "Locality-sensitive hashing (LSH) is a fundamental technique. We learn LSH functions with a network.",
+    )], EMPTY)
+    uses = [m for m in resolution.mentions if m.text == "LSH"]
+    assert len(uses) == 2
+    assert {m.concept for m in uses} == {"locality sensitive hashing"}
+    concept = resolution.concepts["locality sensitive hashing"]
+    assert concept.type == "method"
+    assert "LSH" in concept.aliases
+
+
+def test_spans_have_no_determiners_or_trailing_punctuation():
+    resolution = run_extraction([paper(
+        "Segmentation",
+        "The task of medical image segmentation is hard. We use the ImageNet dataset, and knowledge distillation.",
+    )], lexicon_of(("ImageNet", "dataset", "exact", "")))
+    for m in resolution.mentions:
+        assert not m.text.lower().startswith(("the ", "a ", "an ")), m.text
+        assert m.text[-1].isalnum(), m.text
+
+
+def test_stage_one_is_a_pure_function_of_the_text_and_round_trips_as_json():
+    nlp = build_pipeline()
+    papers = [paper("APE: Faster Context-Augmented Generation via Adaptive Parallel Encoding",
+                    "Context-augmented generation (CAG) techniques use APE, i.e. adaptive parallel encoding (APE).")]
+    first, second = list(spot_papers(nlp, papers)), list(spot_papers(build_pipeline(), papers))
+    assert first == second
+    data = json.loads(json.dumps(first[0].to_json()))
+    assert SpottedPaper.from_json(data) == first[0]
+    assert ("APE", "adaptive parallel encoding") in {(a.short, a.long.lower()) for a in first[0].abbreviations}
+
+
+def test_every_seed_mention_points_at_its_text(seed_build):
+    graph, _, _ = seed_build
+    checked = 0
+    for source, target, relation, attrs in graph.edges(keys=True, data=True):
+        if relation == "RELATED_TO":
+            continue
+        paper_attrs = graph.nodes[source]
+        for field, start, end, text, sentence in zip(attrs["fields"], attrs["starts"], attrs["ends"], attrs["texts"], attrs["sentences"]):
+            assert paper_attrs[field][start:end] == text
+            assert text in sentence and sentence in paper_attrs[field]
+            checked += 1
+    assert checked > 500
+
+
+def test_the_seed_build_finds_every_paper_and_every_type(seed_build):
+    graph, summary, _ = seed_build
+    assert summary.papers == 51
+    types = {attrs["type"] for _, attrs in graph.nodes(data=True) if attrs["kind"] == "Concept"}
+    benchmarks = [attrs for _, attrs in graph.nodes(data=True) if attrs["kind"] == "Concept" and attrs["benchmark"]]
+    assert types == {"method", "model", "dataset", "task"}
+    assert benchmarks

@@ -1,0 +1,92 @@
+"""Graph assembly, the sparse RELATED_TO projection and the schema check."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pytest
+
+from kg.graph import LinkSettings, related_pairs
+from kg.schema import CONCEPT, PAPER, RELATIONS, SchemaError, check_graph
+
+
+def test_shared_rare_concepts_weigh_more_than_common_ones():
+    concepts = {
+        "a": {"rare", "common"}, "b": {"rare", "common"}, "c": {"common"}, "d": {"common", "x"}, "e": {"x"}, "f": set(),
+    }
+    pairs = {(a, b): (w, shared) for a, b, w, shared in related_pairs(concepts, 6, LinkSettings(max_share=1.0))}
+    assert pairs[("a", "b")] == (round(math.log(6 / 2) + math.log(6 / 4), 6), ["rare", "common"])
+    assert pairs[("a", "c")][1] == ["common"]
+    assert pairs[("a", "b")][0] > pairs[("d", "e")][0] > pairs[("a", "c")][0]
+
+
+def test_top_k_keeps_each_papers_heaviest_links():
+    concepts = {f"p{i}": {"hub"} for i in range(6)}
+    concepts["p0"] |= {"r"}
+    concepts["p1"] |= {"r"}
+    pairs = related_pairs(concepts, 7, LinkSettings(top_k=1, max_share=1.0))  # a 7th paper has no concept
+    for paper in concepts:
+        assert any(paper in (a, b) for a, b, _, _ in pairs)
+    assert ("p0", "p1") in {(a, b) for a, b, _, _ in pairs}
+    assert len(pairs) < 15  # not every pair of the hub
+
+
+def test_a_concept_in_too_many_papers_links_nobody():
+    concepts = {f"p{i}": {"llm"} for i in range(10)}
+    concepts["p0"] |= {"lsh"}
+    concepts["p1"] |= {"lsh"}
+    pairs = related_pairs(concepts, 10, LinkSettings(max_share=0.25))
+    assert [(a, b, shared) for a, b, _, shared in pairs] == [("p0", "p1", ["lsh"])]
+    assert related_pairs(concepts, 10, LinkSettings(max_share=1.0, max_papers=5)) == pairs
+
+
+def test_related_pairs_are_deterministic_and_ordered():
+    concepts = {f"p{i}": {f"c{i % 3}", f"d{i % 4}"} for i in range(40)}
+    first = related_pairs(concepts, 40, LinkSettings(top_k=3, block_rows=7))
+    second = related_pairs(dict(reversed(list(concepts.items()))), 40, LinkSettings(top_k=3, block_rows=16))
+    assert first == second
+    assert all(a < b for a, b, _, _ in first)
+
+
+def _valid_graph() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_node("paper:p1", kind="Paper", id="p1", title="T", abstract="A", source="s",
+                   authors=[], categories=[], code_links=[])
+    graph.add_node("concept:bert", kind="Concept", key="bert", name="BERT", type="model", benchmark=False,
+                   aliases=[], paper_count=1, mention_count=1)
+    evidence = {name: [] for name in ("fields", "texts", "sentences", "rules", "triggers")}
+    graph.add_edge("paper:p1", "concept:bert", key="USES", mention_count=0, starts=[], ends=[], **evidence)
+    return graph
+
+
+def test_a_graph_that_follows_the_schema_passes():
+    check_graph(_valid_graph())
+
+
+@pytest.mark.parametrize("break_it, message", [
+    (lambda g: g.nodes["paper:p1"].update(colour="red"), "not declared"),
+    (lambda g: g.nodes["concept:bert"].update(paper_count="1"), "is not int"),
+    (lambda g: g.nodes["concept:bert"].update(paper_count=True), "is not int"),
+    (lambda g: g.nodes["concept:bert"].update(aliases=["x", 3]), "not str"),
+    (lambda g: g.nodes["paper:p1"].pop("title"), "required property 'title'"),
+    (lambda g: g.nodes["concept:bert"].update(type="gadget"), "type 'gadget'"),
+    (lambda g: g.nodes["concept:bert"].update(benchmark=True), "only a dataset"),
+    (lambda g: g.add_edge("paper:p1", "concept:bert", key="LIKES"), "undeclared relation"),
+    (lambda g: g.edges["paper:p1", "concept:bert", "USES"].update(weight=1.0), "not declared"),
+    (lambda g: g.add_node("thing:x", kind="Thing"), "unknown kind"),
+])
+def test_the_schema_check_fails_on_anything_undeclared(break_it, message):
+    graph = _valid_graph()
+    break_it(graph)
+    with pytest.raises(SchemaError, match=message):
+        check_graph(graph)
+
+
+def test_the_seed_graph_follows_the_schema(seed_build):
+    graph, _, _ = seed_build
+    check_graph(graph)
+    kinds = {attrs["kind"] for _, attrs in graph.nodes(data=True)}
+    assert kinds == {PAPER.name, CONCEPT.name}
+    assert {key for _, _, key in graph.edges(keys=True)} <= set(RELATIONS)
+    assert any(key == "RELATED_TO" for _, _, key in graph.edges(keys=True))
