@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, LIST_ELLIPSES, LIST_ICONS
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.extract.acronyms import find_abbreviations
 from kg.extract.rules import DATA_DIR, Rule, fingerprint, load_rules, load_vocab
@@ -116,10 +116,15 @@ INFIXES = LIST_ELLIPSES + LIST_ICONS + [
 ]
 
 
+# "BERT-based", "GPT-like", "task-specific": the name and the modifier become two tokens.
+SUFFIXES = [r"(?<=[A-Za-z0-9])-(?:based|like|style|driven|aware|guided|specific|free|only|powered|centric|oriented|inspired|enhanced)$"]
+
+
 def blank_pipeline() -> Language:
     """Blank English with our tokenizer settings and a sentencizer: the pipeline the rules run on."""
     nlp = spacy.blank("en")
     nlp.tokenizer.infix_finditer = compile_infix_regex(INFIXES).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex(SUFFIXES + list(nlp.Defaults.suffixes)).search
     nlp.add_pipe("sentencizer")
     return nlp
 

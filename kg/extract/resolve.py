@@ -17,8 +17,8 @@ from typing import Any, Iterable, Iterator
 
 import yaml
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from kg.concepts import Concept, Mention, compact_key, concept_key, is_bare_acronym
 from kg.extract.lexicon import Lexicon, LexiconMatcher
@@ -94,6 +94,60 @@ class Resolution:
     mentions: list[Mention]
 
 
+_FIRST_PERSON = "FIRST_PERSON"
+
+
+def _cue_forms(cue: str) -> list[str]:
+    """A cue's phrases: "outperform~" stands for the verb's forms.
+
+    >>> _cue_forms("outperform~"), _cue_forms("evaluate~")
+    (['outperform', 'outperforms', 'outperformed', 'outperforming'], ['evaluate', 'evaluates', 'evaluated', 'evaluating'])
+    """
+    if not cue.endswith("~"):
+        return [cue]
+    verb = cue[:-1]
+    if verb.endswith("e"):
+        return [verb, verb + "s", verb + "d", verb[:-1] + "ing"]
+    if verb.endswith(("s", "sh", "ch", "x")):
+        return [verb, verb + "es", verb + "ed", verb + "ing"]
+    return [verb, verb + "s", verb + "ed", verb + "ing"]
+
+
+class _SentenceContext:
+    """One doc's sentences and relation cues, computed once for all its mentions."""
+
+    def __init__(self, doc: Doc, resolver: "Resolver"):
+        self.sentence_of: list[int] = []
+        self.sentence_chars: list[tuple[int, int]] = []
+        for number, sentence in enumerate(doc.sents):
+            self.sentence_of.extend([number] * len(sentence))
+            self.sentence_chars.append((sentence.start_char, sentence.end_char))
+        self.first_person: set[int] = set()
+        self.cues: list[tuple[int, int, int, str, str, str]] = []  # start, end, sentence, relation, side, text
+        strings = doc.vocab.strings
+        spec = resolver.settings.relations
+        self.before_window, self.after_window = spec["before_window"], spec["after_window"]
+        for match_id, start, end in resolver.cue_matcher(doc):
+            name = strings[match_id]
+            if name == _FIRST_PERSON:
+                self.first_person.add(self.sentence_of[start])
+            else:
+                relation, side = resolver.cue_meaning[name]
+                self.cues.append((start, end, self.sentence_of[start], relation, side, doc[start:end].text))
+
+    def cues_near(self, start: int, end: int, sentence: int) -> list[tuple[int, int, str, str]]:
+        """Cues of the sentence near a mention: (distance, -length, relation, text), nearest first."""
+        near = []
+        for cue_start, cue_end, cue_sentence, relation, side, text in self.cues:
+            if cue_sentence != sentence:
+                continue
+            if side == "before" and cue_end <= start and start - cue_end <= self.before_window:
+                near.append((start - cue_end, cue_start - cue_end, relation, text))
+            elif side == "after" and cue_start >= end and cue_start - end <= self.after_window:
+                near.append((cue_start - end, cue_start - cue_end, relation, text))
+        return sorted(near)
+
+
 class Resolver:
     """Holds what resolution needs once: the tokenizer's vocab, the lexicon matcher, cue matcher."""
 
@@ -103,27 +157,18 @@ class Resolver:
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.settings = settings or CorpusSettings.load()
         self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon)
-        self.rule_weights: dict[str, int] = {}
-        self.cue_matcher = Matcher(self.nlp.vocab)
-        self.cue_sides: dict[str, tuple[str, str]] = {}
-        for relation, spec in self.settings.relations["cues"].items():
+        relations = self.settings.relations
+        self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.cue_meaning: dict[str, tuple[str, str]] = {}
+        for relation, spec in relations["cues"].items():
             for side in ("before", "after"):
                 for cue in spec.get(side, []):
-                    name = f"{relation}|{side}|{cue}"
-                    self.cue_sides[name] = (relation, side)
-                    self.cue_matcher.add(name, [self._cue_pattern(cue)])
-        self.first_person = [phrase.split() for phrase in self.settings.relations["first_person"]]
-        self.proposal_rules = frozenset(self.settings.relations["proposes"]["rules"])
-
-    @staticmethod
-    def _cue_pattern(cue: str) -> list[dict]:
-        tokens = []
-        for word in cue.split():
-            if word.endswith("*"):
-                tokens.append({"LOWER": {"REGEX": "^" + word[:-1].replace(".", r"\.").replace("-", r"\-")}})
-            else:
-                tokens.append({"LOWER": word})
-        return tokens
+                    for phrase in _cue_forms(cue):
+                        name = f"{relation}|{side}|{phrase}"
+                        self.cue_meaning[name] = (relation, side)
+                        self.cue_matcher.add(name, [self.nlp.make_doc(phrase)])
+        self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
+        self.proposal_rules = frozenset(relations["proposes"]["rules"])
 
     @property
     def fingerprint(self) -> str:
@@ -140,23 +185,21 @@ class Resolver:
             if tokens is None:
                 continue
             doc = tokens.to_doc(self.nlp.vocab)
-            spans = self._candidate_spans(doc, field_name, spotted, rule_weights)
-            cues = self._cues(doc)
-            for (start, end), found in spans:
+            context = _SentenceContext(doc, self)
+            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights):
                 span = doc.char_span(start, end)
-                rule = min((r for r, _, _ in found), key=lambda r: (_tier(r), r))
                 key = self._key(span.text, found, abbreviations)
                 if not key:
                     continue
-                sentence = span.sent
-                draft = _Draft(
-                    paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key, rule=rule,
+                sentence = context.sentence_of[span.start]
+                drafts.append(_Draft(
+                    paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
+                    rule=min((r for r, _, _ in found), key=lambda r: (_tier(r), r)),
                     votes=[(label, weight) for _, label, weight in found if label],
-                    sentence=(sentence.start_char, sentence.end_char),
-                )
-                draft.cues = self._cues_near(span, cues)
-                draft.first_person = field_name == "title" or self._speaks_for_authors(sentence)
-                drafts.append(draft)
+                    sentence=context.sentence_chars[sentence],
+                    cues=context.cues_near(span.start, span.end, sentence),
+                    first_person=field_name == "title" or sentence in context.first_person,
+                ))
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
     def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper,
@@ -200,27 +243,6 @@ class Resolver:
                 continue
             kept.append(draft)
         return kept
-
-    def _cues(self, doc: Doc) -> list[tuple[Span, str, str]]:
-        return [(doc[start:end], *self.cue_sides[self.nlp.vocab.strings[match_id]])
-                for match_id, start, end in self.cue_matcher(doc)]
-
-    def _cues_near(self, span: Span, cues: list[tuple[Span, str, str]]) -> list[tuple[int, int, str, str]]:
-        spec = self.settings.relations
-        sentence = span.sent
-        near = []
-        for cue, relation, side in cues:
-            if cue.sent.start != sentence.start:
-                continue
-            if side == "before" and cue.end <= span.start and span.start - cue.end <= spec["before_window"]:
-                near.append((span.start - cue.end, -len(cue), relation, cue.text))
-            elif side == "after" and cue.start >= span.end and cue.start - span.end <= spec["after_window"]:
-                near.append((cue.start - span.end, -len(cue), relation, cue.text))
-        return sorted(near)
-
-    def _speaks_for_authors(self, sentence: Span) -> bool:
-        words = [t.lower_ for t in sentence]
-        return any(words[i : i + len(p)] == p for p in self.first_person for i in range(len(words) - len(p) + 1))
 
     # --- pass B: the corpus -----------------------------------------------------------------
 
