@@ -266,11 +266,14 @@ def check_graph(graph: nx.MultiDiGraph) -> None:
 
 
 def describe() -> str:
-    """The schema as Markdown, for README and ``kg schema``."""
-    lines = ["| element | property | type | required | meaning |", "|---|---|---|---|---|"]
+    """The schema as Markdown, for README and ``kg schema`` (relations sharing properties share rows)."""
+    groups: dict[tuple[Property, ...], list[str]] = {}
     for element in (PAPER, CONCEPT, *RELATIONS.values()):
-        for prop in element.properties:
+        groups.setdefault(element.properties, []).append(element.name)
+    lines = ["| element | property | type | required | meaning |", "|---|---|---|---|---|"]
+    for properties, names in groups.items():
+        for prop in properties:
             lines.append(
-                f"| {element.name} | `{prop.name}` | {prop.type} | {'yes' if prop.required else 'no'} | {prop.doc} |"
+                f"| {', '.join(names)} | `{prop.name}` | {prop.type} | {'yes' if prop.required else 'no'} | {prop.doc} |"
             )
     return "\n".join(lines)

@@ -107,3 +107,4 @@ def test_stats_reads_a_built_graph(seed_build):
 def test_schema_lists_every_property():
     result = kg("schema")
     assert "| Paper | `id` |" in result.stdout and "| RELATED_TO | `weight` | float |" in result.stdout
+    assert "| PROPOSES, EVALUATES_ON, COMPARES_WITH, ADDRESSES, USES, MENTIONS | `sentences` | list[str] |" in result.stdout

@@ -24,8 +24,9 @@ from spacy.tokens import Doc, Span
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, LIST_ELLIPSES, LIST_ICONS
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
+from kg import __version__
 from kg.extract.acronyms import find_abbreviations
-from kg.extract.rules import DATA_DIR, Rule, fingerprint, load_rules, load_vocab
+from kg.extract.rules import DATA_DIR, VOCAB_FILES, Rule, fingerprint, load_rules, load_vocab
 
 SPANS_KEY = "kg"
 ACRONYM_RULES = ("acronym-long", "acronym-short")
@@ -97,13 +98,13 @@ class AcronymFinder:
 @Language.factory("kg_rule_matcher", default_config={"rules_dir": None})
 def make_rule_matcher(nlp: Language, name: str, rules_dir: str | None) -> RuleMatcher:
     directory = Path(rules_dir) if rules_dir else DATA_DIR
-    return RuleMatcher(nlp, load_rules(directory / "patterns.jsonl", load_vocab(directory / "vocab.yaml")))
+    return RuleMatcher(nlp, load_rules(directory / "patterns.jsonl", load_vocab(directory)))
 
 
 @Language.factory("kg_acronyms", default_config={"rules_dir": None})
 def make_acronym_finder(nlp: Language, name: str, rules_dir: str | None) -> AcronymFinder:
     directory = Path(rules_dir) if rules_dir else DATA_DIR
-    return AcronymFinder(load_vocab(directory / "vocab.yaml"))
+    return AcronymFinder(load_vocab(directory))
 
 
 # spaCy's English infixes without the two hyphen rules (letter-letter, digit-digit), as in
@@ -141,10 +142,5 @@ def build_pipeline(rules_dir: Path | None = None) -> Language:
 def pipeline_fingerprint(rules_dir: Path | None = None) -> str:
     """What the per-paper stage's output depends on besides the text: rule files and versions."""
     directory = rules_dir or DATA_DIR
-    from kg import __version__
-
-    return fingerprint(
-        directory / "patterns.jsonl",
-        directory / "vocab.yaml",
-        extra=f"kg {__version__}; spaCy {spacy.__version__}",
-    )
+    files = [directory / "patterns.jsonl", *(directory / name for name in VOCAB_FILES if (directory / name).exists())]
+    return fingerprint(*files, extra=f"kg {__version__}; spaCy {spacy.__version__}")

@@ -95,6 +95,8 @@ class Resolution:
 
 
 _FIRST_PERSON = "FIRST_PERSON"
+_Found = tuple[str, "str | None", int, "str | None"]
+"""What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
 
 
 def _cue_forms(cue: str) -> list[str]:
@@ -188,14 +190,16 @@ class Resolver:
             context = _SentenceContext(doc, self)
             for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights):
                 span = doc.char_span(start, end)
-                key = self._key(span.text, found, abbreviations)
+                key = self._key(span.text, abbreviations)
                 if not key:
                     continue
                 sentence = context.sentence_of[span.start]
                 drafts.append(_Draft(
                     paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
-                    rule=min((r for r, _, _ in found), key=lambda r: (_tier(r), r)),
-                    votes=[(label, weight) for _, label, weight in found if label],
+                    rule=min((f[0] for f in found), key=lambda r: (_tier(r), r)),
+                    # a lexicon entry votes only for the concept it names: the paper's own
+                    # "(APE)" definition outranks a lexicon benchmark called APE
+                    votes=[(label, weight) for _, label, weight, entry in found if label and entry in (None, key)],
                     sentence=context.sentence_chars[sentence],
                     cues=context.cues_near(span.start, span.end, sentence),
                     first_person=field_name == "title" or sentence in context.first_person,
@@ -203,18 +207,18 @@ class Resolver:
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
     def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper,
-                         rule_weights: dict[str, int]) -> list[tuple[tuple[int, int], list[tuple[str, str | None, int]]]]:
+                         rule_weights: dict[str, int]) -> list[tuple[tuple[int, int], list[_Found]]]:
         """Stage-1 candidates and lexicon matches, grouped by span, overlaps removed."""
-        by_span: dict[tuple[int, int], list[tuple[str, str | None, int]]] = defaultdict(list)
+        by_span: dict[tuple[int, int], list[_Found]] = defaultdict(list)
         for candidate in spotted.candidates:
             if candidate.field == field_name:
                 by_span[(candidate.start, candidate.end)].append(
-                    (candidate.rule, candidate.label, rule_weights.get(candidate.rule, 1)))
+                    (candidate.rule, candidate.label, rule_weights.get(candidate.rule, 1), None))
         for start, end, entry in self.lexicon_matcher.find(doc):
             span = doc[start:end]
-            by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1))
+            by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1, entry.key))
         ranked = sorted(by_span.items(),
-                        key=lambda item: (min(_tier(r) for r, _, _ in item[1]), item[0][0] - item[0][1], item[0][0]))
+                        key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
         taken: list[tuple[int, int]] = []
         chosen = []
         for (start, end), found in ranked:
@@ -224,7 +228,7 @@ class Resolver:
             chosen.append(((start, end), found))
         return sorted(chosen)
 
-    def _key(self, text: str, found: list[tuple[str, str | None, int]], abbreviations: dict[str, str]) -> str:
+    def _key(self, text: str, abbreviations: dict[str, str]) -> str:
         """The concept key of a mention: through the paper's definition of a short form, then
         through the lexicon's names and aliases, else its own normalised text."""
         singular = text[:-1] if text.endswith("s") and text[:-1] in abbreviations else text

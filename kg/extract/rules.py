@@ -47,16 +47,38 @@ def _pluralise(word: str) -> list[str]:
     return [word, word + "s"]
 
 
-def load_vocab(path: Path) -> dict[str, Any]:
-    """Word lists (lower-cased, plurals added where asked) and token classes from ``vocab.yaml``."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+VOCAB_FILES = ("vocab.yaml", "word_classes.yaml")
+"""The word-list files of a rules folder: hand-written lists, and classes derived offline."""
+
+
+def load_vocab(directory: Path) -> dict[str, Any]:
+    """Word lists (lower-cased, plurals added where asked) and token classes of a rules folder.
+
+    A list item ``"@name"`` includes the list of that name (``bad_modifiers`` takes ``@verbs``).
+    """
+    raw: dict[str, Any] = {}
+    for name in VOCAB_FILES:
+        path = directory / name
+        if path.exists():
+            raw.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     plural = set(raw.pop("pluralise", []))
     classes = raw.pop("token_classes", {})
-    vocab: dict[str, Any] = {"token_classes": classes}
+    lists: dict[str, list[str]] = {}
     for name, words in raw.items():
         if not isinstance(words, list):
-            raise RuleError(f"{path}: {name} should be a list of words")
-        lowered = [str(w).lower() for w in words]
+            raise RuleError(f"{directory}: {name} should be a list of words")
+        lists[name] = [str(w) for w in words]
+    vocab: dict[str, Any] = {"token_classes": classes}
+    for name, words in lists.items():
+        expanded: list[str] = []
+        for word in words:
+            if word.startswith("@"):
+                if word[1:] not in lists:
+                    raise RuleError(f"{directory}: {name} includes unknown list {word!r}")
+                expanded.extend(lists[word[1:]])
+            else:
+                expanded.append(word)
+        lowered = [w.lower() for w in expanded]
         if name in plural:
             lowered = [form for w in lowered for form in _pluralise(w)]
         vocab[name] = sorted(set(lowered))
