@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -81,7 +82,6 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
             color=colour,
             shape=shape,
             size=round(8 + 6 * math.log1p(weight), 2),
-            group=label,
         )
     for source, target, relation, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
         related = relation == "RELATED_TO"
@@ -108,6 +108,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90, "avoidOverlap": 0.4},
             "stabilization": {"iterations": 400, "fit": True},
         },
+        "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
         "edges": {"smooth": False},
         "nodes": {"font": {"size": 12}},
@@ -169,9 +170,11 @@ def script_json(document: object) -> str:
 
 
 def _inline_script(source: str) -> str:
-    """Library JavaScript made safe to inline: no ``</script``, no literal ``://`` (``\\/`` means
-    ``/`` in JavaScript strings, regular expressions and comments alike)."""
-    return source.replace("</", "<\\/").replace("://", ":\\/\\/")
+    """JavaScript made safe to inline in a ``<script>`` element: no ``</script`` or ``<!--``
+    (which would end or confuse the element), no literal ``://`` (``\\/`` means ``/`` in
+    JavaScript strings, regular expressions and comments alike)."""
+    source = re.sub(r"</(script)", r"<\\/\1", source, flags=re.I).replace("<!--", "<\\!--")
+    return source.replace("://", ":\\/\\/")
 
 
 def _vis_assets() -> tuple[str, str]:
