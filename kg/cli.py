@@ -10,6 +10,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -33,7 +34,7 @@ def _report_problem(problem: ReadProblem) -> None:
     click.echo(f"skipped {problem}", err=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"kg: error: {message}", err=True)
     sys.exit(EXIT_INPUT)
 
@@ -101,7 +102,6 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top
         )
     except InputError as error:
         _fail(str(error))
-        return
     for line in summary.lines():
         click.echo(line)
     if strict and log.skipped:
@@ -132,7 +132,6 @@ def extract(inputs: tuple[Path, ...], output: Path | None, gold: bool, fmt: str 
             papers = read_papers(inputs, log, fmt, _fields(fields))
     except (InputError, ValueError, OSError) as error:
         _fail(str(error))
-        return
     extraction = run_extract(papers, show_progress=output is not None)
     by_paper: dict[str, list] = {paper.id: [] for paper in papers}
     for m in extraction.resolution.mentions:
@@ -194,7 +193,6 @@ def stats(graph_file: Path) -> None:
         graph = read_graph(graph_file)
     except (ValueError, OSError) as error:
         _fail(f"{graph_file}: {error}")
-        return
     kinds = Counter(attrs.get("kind") for _, attrs in graph.nodes(data=True))
     types = Counter(("benchmark" if attrs.get("benchmark") else attrs.get("type"))
                     for _, attrs in graph.nodes(data=True) if attrs.get("kind") == "Concept")

@@ -36,8 +36,9 @@ def node_link(graph: nx.MultiDiGraph) -> dict:
 def write_node_link(graph: nx.MultiDiGraph, path: Path) -> Path:
     """Write ``graph`` as node-link JSON to ``path`` atomically (UTF-8, one line per element)."""
     document = node_link(graph)
+    header = json.dumps({k: v for k, v in document.items() if k not in ("nodes", "links")})
     with atomic_output(path) as handle:
-        handle.write('{"directed": true, "multigraph": true, "graph": {},\n"nodes": [\n')
+        handle.write(header[:-1] + ',\n"nodes": [\n')
         handle.write(",\n".join(json.dumps(n, ensure_ascii=False, sort_keys=True) for n in document["nodes"]))
         handle.write('\n],\n"links": [\n')
         handle.write(",\n".join(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in document["links"]))
