@@ -26,6 +26,8 @@ SEED = 7
 NODE_SPACING = 40.0
 """Roughly the distance between neighbouring nodes, in vis.js pixels."""
 CLUSTER_GAP = 2.0 * NODE_SPACING
+CLUSTER_MARGIN = 0.3
+"""Space kept between two communities: this share of their radii, plus CLUSTER_GAP."""
 
 
 def force_layout(adjacency: sparse.spmatrix, iterations: int = 60, seed: int = SEED,
@@ -63,19 +65,25 @@ def force_layout(adjacency: sparse.spmatrix, iterations: int = 60, seed: int = S
 
 
 def _unit_disc(positions: np.ndarray) -> np.ndarray:
-    """Positions centred on the origin and scaled into the unit disc."""
+    """Positions centred on the origin and scaled so that 90% of them fill the unit disc; the
+    outliers a force layout leaves are pulled in to its rim (scaling by the farthest would crush
+    the rest together, leaving them out would let discs overlap)."""
     centred = positions - positions.mean(axis=0)
-    radius = np.linalg.norm(centred, axis=1).max()
-    return centred / radius if radius > 0 else centred
+    distance = np.linalg.norm(centred, axis=1)
+    radius = np.quantile(distance, 0.9)
+    if radius <= 0:
+        return centred
+    return centred / np.maximum(distance, radius)[:, None]
 
 
 def _separate_discs(centres: np.ndarray, radii: np.ndarray, rounds: int = 200) -> np.ndarray:
-    """Move disc centres apart until no two discs (plus a gap) overlap."""
+    """Move disc centres apart until no two discs (with their margin and gap) overlap."""
     centres = centres.copy()
     for _ in range(rounds):
         delta = centres[:, None, :] - centres[None, :, :]
         distance = np.maximum(np.linalg.norm(delta, axis=-1), 1e-9)
-        overlap = radii[:, None] + radii[None, :] + CLUSTER_GAP - distance
+        reach = radii[:, None] + radii[None, :]
+        overlap = reach * (1 + CLUSTER_MARGIN) + CLUSTER_GAP - distance
         np.fill_diagonal(overlap, 0.0)
         overlap = np.maximum(overlap, 0.0)
         if not overlap.any():
