@@ -92,10 +92,13 @@ def test_inline_script_escapes_only_script_ends():
 def test_evidence_sentences_are_written_once_per_paper(seed_graph):
     data = json.loads(parse(render_page(select(seed_graph))).scripts[0])
     for paper in data["papers"].values():
-        assert len(paper["sentences"]) == len(set(paper["sentences"]))
-        for field, start, end, concept, relation, sentence in paper["mentions"]:
-            assert concept in data["concepts"] and 0 <= sentence < len(paper["sentences"])
+        sentences = [tuple(s) if isinstance(s, list) else s for s in paper["sentences"]]
+        assert len(sentences) == len(set(sentences))
+        for field, start, end, concept, relation, index in paper["mentions"]:
+            assert concept in data["concepts"] and 0 <= index < len(sentences)
             assert 0 <= start < end <= len(paper[field])
+            sentence_field, sentence_start, sentence_end = sentences[index]
+            assert sentence_field == field and sentence_start <= start < end <= sentence_end
 
 
 def test_malicious_strings_never_appear_raw(malicious_graph, tmp_path):

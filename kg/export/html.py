@@ -169,20 +169,31 @@ def _concept_record(attrs: dict) -> dict:
     }
 
 
-def paper_mentions(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list[str]]]:
+def paper_mentions(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list]]:
     """Per paper: its mentions ``[field, start, end, concept node, relation, sentence index]``
-    and its distinct evidence sentences. A concept's evidence is found from these in the page,
-    so no sentence is written twice."""
-    found: dict[str, tuple[list, list[str]]] = {}
+    and its distinct evidence sentences, each as ``[field, start, end]`` into the paper's own
+    text (or as text, should a sentence not be found there). A concept's evidence is found from
+    these in the page, so no sentence is written out twice."""
+    found: dict[str, tuple[list, list]] = {}
     for source, target, relation, attrs in _edges(graph):
         if relation == "RELATED_TO":
             continue
         mentions, sentences = found.setdefault(source, ([], []))
         for field_name, start, end, sentence in zip(attrs["fields"], attrs["starts"], attrs["ends"], attrs["sentences"]):
-            if sentence not in sentences:
-                sentences.append(sentence)
-            mentions.append([field_name, start, end, target, relation, sentences.index(sentence)])
+            where = _sentence_span(graph.nodes[source][field_name], sentence, start)
+            sentence_ref = [field_name, *where] if where else sentence
+            if sentence_ref not in sentences:
+                sentences.append(sentence_ref)
+            mentions.append([field_name, start, end, target, relation, sentences.index(sentence_ref)])
     return found
+
+
+def _sentence_span(text: str, sentence: str, near: int) -> tuple[int, int] | None:
+    """Where ``sentence`` is in ``text``: the occurrence that holds offset ``near``, else the first."""
+    at = text.rfind(sentence, 0, near + 1)
+    if at < 0 or at + len(sentence) < near:
+        at = text.find(sentence)
+    return (at, at + len(sentence)) if at >= 0 else None
 
 
 def page_data(selection: Selection, net: Network, title: str) -> dict:
@@ -220,9 +231,9 @@ def script_json(document: object) -> str:
     ``://`` appear literally (all are valid JSON escapes, so ``JSON.parse`` gives the same data).
 
     >>> script_json({"t": "</script><img src=x>", "u": "https://a.b"})
-    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e", "u": "https:\\\\/\\\\/a.b"}'
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e","u":"https:\\\\/\\\\/a.b"}'
     """
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("://", ":\\/\\/")):
         text = text.replace(raw, escaped)

@@ -232,17 +232,26 @@
     block.appendChild(document.createTextNode(chars.slice(at).join("")));
     return block;
   }
-  function sentenceWith(sentence, text, label) {
+  function sentenceWith(parts, label) {
     var block = el("div", null, "kg-evidence");
-    var at = sentence.indexOf(text);
-    if (at < 0 || !text) { block.textContent = sentence; return block; }
-    block.appendChild(document.createTextNode(sentence.slice(0, at)));
-    block.appendChild(el("mark", text, "kg-" + label.toLowerCase()));
-    block.appendChild(document.createTextNode(sentence.slice(at + text.length)));
+    block.appendChild(document.createTextNode(parts[0]));
+    if (parts[1]) block.appendChild(el("mark", parts[1], "kg-" + label.toLowerCase()));
+    block.appendChild(document.createTextNode(parts[2]));
     return block;
   }
-  function mentionText(paper, m) {
-    return Array.from(m[0] === "title" ? paper.title : paper.abstract).slice(m[1], m[2]).join("");
+  function fieldChars(paper, field) { return Array.from(field === "title" ? paper.title : paper.abstract); }
+  // A mention's sentence as [before, mention, after]. A sentence is [field, start, end] into the
+  // paper's text, or (when Python did not find it there) the sentence's own text.
+  function evidenceParts(paper, m) {
+    var ref = paper.sentences[m[5]];
+    var chars = fieldChars(paper, m[0]);
+    var mention = chars.slice(m[1], m[2]).join("");
+    if (typeof ref === "string") {
+      var at = ref.indexOf(mention);
+      return at < 0 || !mention ? [ref, "", ""] : [ref.slice(0, at), mention, ref.slice(at + mention.length)];
+    }
+    var start = Math.min(Math.max(m[1], ref[1]), ref[2]), end = Math.max(Math.min(m[2], ref[2]), start);
+    return [chars.slice(ref[1], start).join(""), chars.slice(start, end).join(""), chars.slice(end, ref[2]).join("")];
   }
   function relatedEdges(id) {
     return edges.get({ filter: function (e) { return e.relation === "RELATED_TO" && (e.from === id || e.to === id); } });
@@ -289,7 +298,7 @@
         var paper = data.papers[pid];
         paper.mentions.forEach(function (m) {
           var byPaper = evidenceIndex[m[3]] = evidenceIndex[m[3]] || {};
-          (byPaper[pid] = byPaper[pid] || []).push({ relation: m[4], sentence: paper.sentences[m[5]], text: mentionText(paper, m) });
+          (byPaper[pid] = byPaper[pid] || []).push({ relation: m[4], parts: evidenceParts(paper, m) });
         });
       });
     }
@@ -299,10 +308,10 @@
     var seen = {};
     var block = el("div");
     items.forEach(function (item) {
-      var key = item.relation + "\u0000" + item.sentence;
+      var key = item.relation + "\u0000" + item.parts.join("");
       if (seen[key]) return;
       seen[key] = true;
-      block.appendChild(sentenceWith(item.sentence, item.text, label));
+      block.appendChild(sentenceWith(item.parts, label));
     });
     return block;
   }
