@@ -29,6 +29,12 @@ def seed(browser, seed_file):
     page.close()
 
 
+def freeze(page) -> None:
+    """Stop the physics simulation: nodes still drifting would move away from where a test
+    clicks or expects the view centred."""
+    page.evaluate("kg.network.stopSimulation()")
+
+
 def drawn_nodes_of(page, group: str) -> int:
     return page.evaluate("g => kg.network.body.nodeIndices.filter(id => kg.nodes.get(id).group === g).length", group)
 
@@ -47,6 +53,7 @@ def test_searching_a_concept_centres_and_highlights_it(seed, seed_graph):
     page, _ = seed
     node, attrs = max(((n, a) for n, a in seed_graph.nodes(data=True) if a["kind"] == "Concept"),
                       key=lambda item: (item[1]["paper_count"], item[0]))
+    freeze(page)
     page.fill("#kg-search", attrs["name"])
     page.press("#kg-search", "Enter")
     assert page.evaluate("kg.network.getSelectedNodes()") == [node]
@@ -88,6 +95,7 @@ def test_clicking_a_paper_shows_its_abstract_with_mentions_highlighted(seed, see
     paper = max((n for n, a in seed_graph.nodes(data=True) if a["kind"] == "Paper"),
                 key=lambda n: (seed_graph.out_degree(n), n))
     attrs = seed_graph.nodes[paper]
+    freeze(page)
     page.evaluate("id => kg.network.moveTo({position: kg.network.getPositions([id])[id], scale: 2})", paper)
     page.wait_for_timeout(100)
     point = page.evaluate("id => kg.network.canvasToDOM(kg.network.getPositions([id])[id])", paper)
@@ -103,14 +111,31 @@ def test_clicking_a_paper_shows_its_abstract_with_mentions_highlighted(seed, see
     assert page.locator("#kg-panel h3", has_text="USES").count() + page.locator("#kg-panel h3", has_text="ADDRESSES").count() > 0
 
 
+def test_a_concept_panel_lists_its_papers_aliases_and_evidence(seed, seed_graph):
+    page, _ = seed
+    node = max((n for n, a in seed_graph.nodes(data=True) if a["kind"] == "Concept"),
+               key=lambda n: (bool(seed_graph.nodes[n]["aliases"]), seed_graph.nodes[n]["paper_count"], n))
+    attrs = seed_graph.nodes[node]
+    page.evaluate("id => kg.select(id)", node)
+    assert page.text_content("#kg-panel h2") == attrs["name"]
+    if attrs["aliases"]:
+        assert page.text_content("#kg-panel p:not(.kg-meta)") == "Also: " + ", ".join(attrs["aliases"])
+    papers = {seed_graph.nodes[p]["title"] for p in seed_graph.predecessors(node)}
+    listed = page.eval_on_selector_all("#kg-panel li > span > a", "as => as.map(a => a.textContent)")
+    assert set(listed) == papers
+    marked = page.eval_on_selector_all("#kg-panel .kg-evidence mark", "ms => ms.map(m => m.textContent)")
+    texts = {t for _, _, key, d in seed_graph.in_edges(node, keys=True, data=True) for t in d["texts"]}
+    assert marked and set(marked) <= texts
+
+
 def test_clicking_a_related_edge_lists_the_shared_concepts(seed, seed_graph):
     page, _ = seed
     source, target, attrs = next((u, v, a) for u, v, k, a in sorted(seed_graph.edges(keys=True, data=True)) if k == "RELATED_TO")
+    freeze(page)
     edge_id = page.evaluate("([a, b]) => kg.edges.get({filter: e => e.from === a && e.to === b})[0].id", [source, target])
     page.evaluate("id => { const e = kg.edges.get(id); const p = kg.network.getPositions([e.from, e.to]);"
                   " kg.network.moveTo({position: {x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2}, scale: 3}); }",
                   edge_id)
-    page.evaluate("() => kg.network.setOptions({physics: false})")
     box = page.locator("#kg-network").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert page.evaluate("kg.network.getSelectedEdges()") == [edge_id]
