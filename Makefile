@@ -28,5 +28,9 @@ browser:
 test: setup browser
 	$(BIN)/python -m pytest
 
+# Time to interactive of a page of 5,000 corpus abstracts in headless Chromium (needs ../shared/corpus).
+bench: setup browser
+	$(BIN)/python benchmarks/html_interactive.py
+
 clean:
 	rm -rf $(VENV) exports/graph.* .pytest_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -13,6 +14,8 @@ import pytest
 from kg.export.html import PHYSICS_NODE_LIMIT, build_network, inline_script, render_page, script_json, write_html
 from kg.export.layout import cluster_layout
 from kg.subgraph import select
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Elements(HTMLParser):
@@ -128,3 +131,16 @@ def test_cluster_layout_is_deterministic_and_keeps_communities_apart():
     b = np.array([positions[n] for n in range(30, 60)])
     radius = max(np.linalg.norm(a - a.mean(0), axis=1).max(), np.linalg.norm(b - b.mean(0), axis=1).max())
     assert np.linalg.norm(a.mean(0) - b.mean(0)) > 2 * radius
+
+
+def test_build_says_when_its_page_shows_only_part_of_the_graph(tmp_path, monkeypatch):
+    from kg.build import build
+
+    monkeypatch.setattr("kg.subgraph.AUTOMATIC_NODE_LIMIT", 100)
+    monkeypatch.setattr("kg.subgraph.AUTOMATIC_TOP", 10)
+    graph, summary = build([ROOT / "seeds"], tmp_path, formats=("html",))
+    assert graph.number_of_nodes() > 100
+    note = summary.lines()[-1]
+    assert note.startswith("graph.html: Showing the 10 most connected papers") and "left out" in note
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert "the 10 most connected papers" in page

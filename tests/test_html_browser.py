@@ -165,6 +165,11 @@ def test_malicious_titles_run_no_script(browser, malicious_graph, tmp_path):
         assert page.evaluate("document.querySelectorAll('img, iframe, svg image, script[src]').length") == 0
         assert page.evaluate("document.querySelectorAll('script').length") == 3
         assert page.title() == "<img src=x onerror=alert(0)>"
+        page.evaluate("id => kg.select(id)", "paper:2501.00002")  # astral characters before its mentions
+        marks = page.eval_on_selector_all("#kg-panel .kg-abstract mark", "ms => ms.map(m => m.textContent)")
+        texts = {t for _, _, k, d in malicious_graph.out_edges("paper:2501.00002", keys=True, data=True)
+                 if k != "RELATED_TO" for f, t in zip(d["fields"], d["texts"]) if f == "abstract"}
+        assert marks and set(marks) <= texts
         assert log.page_errors == [] and log.console_errors == []
     finally:
         page.close()

@@ -22,7 +22,6 @@
     Object.keys(attributes).forEach(function (name) { node.setAttribute(name, String(attributes[name])); });
     return node;
   }
-  function tooltip(text) { return el("div", text, "kg-tooltip"); }
   function isHttp(url) { return typeof url === "string" && /^https?:\/\/[^\s<>"']+$/i.test(url); }
   function safeLink(url, text) {
     if (!isHttp(url)) return el("span", text);
@@ -65,13 +64,14 @@
   }
 
   // --- the network -----------------------------------------------------------------------------
+  // Tooltips are plain strings: vis-network 9 shows a string title with innerText, as text.
   function nodeTooltip(id) {
     var paper = data.papers[id];
-    if (paper) return tooltip(paper.title + (paper.published ? "\n" + paper.published : ""));
+    if (paper) return paper.title + (paper.published ? "\n" + paper.published : "");
     var c = data.concepts[id];
     var text = c.name + " (" + c.label + ", " + c.paper_count + " papers)";
     if (c.aliases.length) text += "\nalso: " + c.aliases.slice(0, 8).join(", ");
-    return tooltip(text);
+    return text;
   }
   function nodeName(id) {
     if (data.papers[id]) return data.papers[id].title;
@@ -80,9 +80,9 @@
   function edgeTooltip(edge) {
     if (edge.relation === "RELATED_TO") {
       var shared = data.related[edge.id].shared.slice(0, 8).map(function (key) { return conceptName(key); });
-      return tooltip("RELATED_TO, sharing " + shared.join(", "));
+      return "RELATED_TO, sharing " + shared.join(", ");
     }
-    return tooltip(edge.relation + "\n" + shortText(nodeName(edge.from), 60) + " → " + nodeName(edge.to));
+    return edge.relation + "\n" + shortText(nodeName(edge.from), 60) + " → " + nodeName(edge.to);
   }
   function conceptName(key) {
     var concept = data.concepts["concept:" + key];
@@ -215,21 +215,27 @@
     items.forEach(function (x) { var li = el("li"); render(li, x); list.appendChild(li); });
     return list;
   }
-  // Offsets come from Python: they count code points, not UTF-16 units.
+  // Offsets come from Python: they count code points, not UTF-16 units. A text without
+  // surrogate pairs is cut as it is; only one with them is split into code points first.
+  function codePoints(text) { return /[\uD800-\uDFFF]/.test(text) ? Array.from(text) : text; }
+  function cut(chars, start, end) {
+    var part = chars.slice(start, end);
+    return typeof part === "string" ? part : part.join("");
+  }
   function highlighted(tagName, text, mentions, className) {
     var block = el(tagName, null, className);
-    var chars = Array.from(text);
+    var chars = codePoints(text);
     var at = 0;
     mentions.slice().sort(function (a, b) { return a[1] - b[1] || b[2] - a[2]; }).forEach(function (m) {
       var concept = data.concepts[m[3]];
       if (m[1] < at || !concept) return;
-      block.appendChild(document.createTextNode(chars.slice(at, m[1]).join("")));
-      var mark = el("mark", chars.slice(m[1], m[2]).join(""), "kg-" + concept.label.toLowerCase());
+      block.appendChild(document.createTextNode(cut(chars, at, m[1])));
+      var mark = el("mark", cut(chars, m[1], m[2]), "kg-" + concept.label.toLowerCase());
       mark.title = concept.name + " (" + concept.label + ", " + m[4] + ")";
       block.appendChild(mark);
       at = m[2];
     });
-    block.appendChild(document.createTextNode(chars.slice(at).join("")));
+    block.appendChild(document.createTextNode(cut(chars, at)));
     return block;
   }
   function sentenceWith(parts, label) {
@@ -239,19 +245,19 @@
     block.appendChild(document.createTextNode(parts[2]));
     return block;
   }
-  function fieldChars(paper, field) { return Array.from(field === "title" ? paper.title : paper.abstract); }
+  function fieldChars(paper, field) { return codePoints(field === "title" ? paper.title : paper.abstract); }
   // A mention's sentence as [before, mention, after]. A sentence is [field, start, end] into the
   // paper's text, or (when Python did not find it there) the sentence's own text.
   function evidenceParts(paper, m) {
     var ref = paper.sentences[m[5]];
     var chars = fieldChars(paper, m[0]);
-    var mention = chars.slice(m[1], m[2]).join("");
+    var mention = cut(chars, m[1], m[2]);
     if (typeof ref === "string") {
       var at = ref.indexOf(mention);
       return at < 0 || !mention ? [ref, "", ""] : [ref.slice(0, at), mention, ref.slice(at + mention.length)];
     }
     var start = Math.min(Math.max(m[1], ref[1]), ref[2]), end = Math.max(Math.min(m[2], ref[2]), start);
-    return [chars.slice(ref[1], start).join(""), chars.slice(start, end).join(""), chars.slice(end, ref[2]).join("")];
+    return [cut(chars, ref[1], start), cut(chars, start, end), cut(chars, end, ref[2])];
   }
   function relatedEdges(id) {
     return edges.get({ filter: function (e) { return e.relation === "RELATED_TO" && (e.from === id || e.to === id); } });
@@ -290,19 +296,17 @@
     }
   }
 
-  var evidenceIndex = null;
+  // A concept's evidence, per paper: found by one pass over the papers' mentions.
   function conceptEvidence(cid) {
-    if (!evidenceIndex) {
-      evidenceIndex = {};
-      Object.keys(data.papers).forEach(function (pid) {
-        var paper = data.papers[pid];
-        paper.mentions.forEach(function (m) {
-          var byPaper = evidenceIndex[m[3]] = evidenceIndex[m[3]] || {};
-          (byPaper[pid] = byPaper[pid] || []).push({ relation: m[4], parts: evidenceParts(paper, m) });
-        });
+    var byPaper = {};
+    Object.keys(data.papers).forEach(function (pid) {
+      var paper = data.papers[pid];
+      paper.mentions.forEach(function (m) {
+        if (m[3] !== cid) return;
+        (byPaper[pid] = byPaper[pid] || []).push({ relation: m[4], parts: evidenceParts(paper, m) });
       });
-    }
-    return evidenceIndex[cid] || {};
+    });
+    return byPaper;
   }
   function evidenceList(items, label) {
     var seen = {};
