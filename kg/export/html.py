@@ -189,9 +189,13 @@ def paper_mentions(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list]]:
 
 
 def _sentence_span(text: str, sentence: str, near: int) -> tuple[int, int] | None:
-    """Where ``sentence`` is in ``text``: the occurrence that holds offset ``near``, else the first."""
-    at = text.rfind(sentence, 0, near + 1)
-    if at < 0 or at + len(sentence) < near:
+    """Where ``sentence`` is in ``text``: the occurrence that holds offset ``near``, else the first.
+
+    >>> _sentence_span("Go. Stop. Go.", "Go.", 11), _sentence_span("Go.", "Stop.", 0)
+    ((10, 13), None)
+    """
+    at = text.rfind(sentence, 0, near + len(sentence))
+    if at < 0 or at + len(sentence) <= near:
         at = text.find(sentence)
     return (at, at + len(sentence)) if at >= 0 else None
 
@@ -207,8 +211,11 @@ def page_data(selection: Selection, net: Network, title: str) -> dict:
             papers[node] = _paper_record(attrs, *mentions.get(node, ([], [])))
         else:
             concepts[node] = _concept_record(attrs)
-    related = {f"e{index}": {"weight": attrs["weight"], "shared": attrs["shared"]}
-               for index, (_s, _t, relation, attrs) in enumerate(_edges(graph)) if relation == "RELATED_TO"}
+    related = {}
+    for edge in net.edges:
+        if edge["relation"] == "RELATED_TO":
+            attrs = graph.edges[edge["from"], edge["to"], "RELATED_TO"]
+            related[edge["id"]] = {"weight": attrs["weight"], "shared": attrs["shared"]}
     return {
         "title": title,
         "selection": {"summary": selection.summary(), "steps": list(selection.steps),
