@@ -4,8 +4,8 @@ In the browser, vis.js physics needs minutes to settle ~1,500 nodes, and network
 ``spring_layout`` takes ~12 s on 2,000 (its large-graph path loops in Python). Here the graph
 is split into communities (Louvain), each community is laid out by a vectorised
 Fruchterman–Reingold force layout in a disc sized to its node count, and the discs are placed
-by the same force layout over the community graph, then pushed apart until none overlap. The
-result is fast (communities are small), deterministic (fixed seeds, sorted input) and shows
+by the same force layout over the community graph, then pushed apart until none overlap;
+nodes without links go in a grid below. The result is fast (communities are small), deterministic (fixed seeds, sorted input) and shows
 clusters visibly apart.
 
 >>> g = nx.Graph([("a", "b"), ("b", "c"), ("x", "y")])
