@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build test bench clean
+.PHONY: setup build test browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,20 @@ setup: $(STAMP)
 build: setup
 	$(BIN)/kg build seeds --out exports
 
-test: setup
+# The page's browser tests drive Debian's Chromium (Playwright's own browser downloads fail
+# here); install it when missing and we are root, else those tests skip (fail under CI).
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@test -x $(CHROMIUM) || test "$$(id -u)" != 0 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: setup browser
 	$(BIN)/python -m pytest
+
+# Time to interactive of a page of 5,000 corpus abstracts in headless Chromium (needs ../shared/corpus).
+bench: setup browser
+	$(BIN)/python benchmarks/html_interactive.py
 
 clean:
 	rm -rf $(VENV) exports/graph.* .pytest_cache

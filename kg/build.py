@@ -21,6 +21,7 @@ from kg.extract.spot import SpottedPaper, spot_papers
 from kg.graph import LinkSettings, build_graph
 from kg.papers import Paper, ReadLog, read_papers
 from kg.schema import check_graph
+from kg.subgraph import Selection, automatic_selection
 
 T = TypeVar("T")
 
@@ -39,6 +40,7 @@ class BuildSummary:
     edges: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         read = self.read
@@ -50,7 +52,7 @@ class BuildSummary:
             "seconds: " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in self.seconds.items()),
         ]
         out += [f"wrote {path}" for path in self.files]
-        return out
+        return out + self.notes
 
 
 def _counts(counter: Counter) -> str:
@@ -95,8 +97,9 @@ def assemble(extraction: Extraction, links: LinkSettings = LinkSettings()) -> nx
 
 
 def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,
-                  title: str = "kg graph") -> list[Path]:
-    """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically."""
+                  title: str = "kg graph", page: Selection | None = None) -> list[Path]:
+    """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.
+    The HTML page shows ``page`` (default: :func:`kg.subgraph.automatic_selection`)."""
     from kg.export.graphml import write_graphml
     from kg.export.html import write_html
     from kg.export.node_link import write_node_link
@@ -104,7 +107,7 @@ def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] 
     writers: dict[str, Callable[[nx.MultiDiGraph, Path], Path]] = {
         "graphml": write_graphml,
         "json": write_node_link,
-        "html": lambda g, p: write_html(g, p, title=title),
+        "html": lambda g, p: write_html(page or automatic_selection(g), p, title=title),
     }
     return [writers[name](graph, out_dir / EXPORT_FILES[name]) for name in formats]
 
@@ -126,7 +129,12 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
     summary.seconds["assemble"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    summary.files = write_exports(graph, out_dir, formats)
+    formats = tuple(formats)
+    page = automatic_selection(graph) if "html" in formats else None
+    summary.files = write_exports(graph, out_dir, formats, page=page)
+    if page is not None and page.steps:
+        summary.notes.append(f"{EXPORT_FILES['html']}: {page.summary()} "
+                             "Run `kg html GRAPH --focus NAME` or `--top N` on graph.json to render other parts.")
     summary.seconds["export"] = time.perf_counter() - started
     summary.mentions = Counter(m.label for m in extraction.resolution.mentions)
     summary.concepts = Counter(c.label for c in extraction.resolution.concepts.values())

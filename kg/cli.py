@@ -68,6 +68,7 @@ def main() -> None:
       kg build                    # seeds/ -> exports/graph.{graphml,json,html}
       kg build papers.jsonl.gz --out my-graph
       kg stats exports/graph.json
+      kg html exports/graph.json --focus BERT --depth 2
     """
 
 
@@ -180,6 +181,57 @@ def evaluate(gold_files: tuple[Path, ...], folds: tuple[str, ...], top: int, as_
         else:
             click.echo(f"{path} ({len(records)} records)")
             click.echo(report(scores, top))
+
+
+def _words(values: tuple[str, ...]) -> list[str]:
+    """Values of a repeatable option that may also be comma-separated: ('a,b', 'c') -> [a, b, c]."""
+    return [word.strip() for value in values for word in value.split(",") if word.strip()]
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Page to write (default: GRAPH_FILE with the suffix .html).")
+@click.option("--focus", metavar="NODE", help="Show only the neighbourhood of NODE: a node id, arXiv id, "
+              "concept name or alias, or exact paper title.")
+@click.option("--depth", type=click.IntRange(1), default=1, show_default=True, help="Links followed from --focus.")
+@click.option("--top", type=click.IntRange(0), default=None,
+              help="Keep the N most connected papers and the concepts at least two of them share "
+                   "(0: no limit; default: 1000 when the graph has over 3000 nodes and no --focus).")
+@click.option("--types", "types", multiple=True, metavar="TYPE[,TYPE]",
+              help="Concept types to keep: method, model, dataset, benchmark, task (repeatable).")
+@click.option("--relations", "relations", multiple=True, metavar="REL[,REL]",
+              help="Relation types to keep, e.g. USES,RELATED_TO (repeatable).")
+@click.option("--title", default=None, help="Page title (default: the graph file's name).")
+def html(graph_file: Path, output: Path | None, focus: str | None, depth: int, top: int | None,
+         types: tuple[str, ...], relations: tuple[str, ...], title: str | None) -> None:
+    """Render an interactive page of a built graph (graph.json or graph.graphml), or of a part
+    of it; the page says what it leaves out.
+
+    \b
+    Examples:
+      kg html exports/graph.json --focus "diffusion model" --depth 2
+      kg html exports/graph.json --top 500 --types model,dataset
+    """
+    from kg.export.html import write_html
+    from kg.io import read_graph
+    from kg.subgraph import AUTOMATIC_NODE_LIMIT, AUTOMATIC_TOP, SelectionError, select
+
+    try:
+        graph = read_graph(graph_file)
+    except (ValueError, OSError) as error:
+        _fail(f"{graph_file}: {error}")
+        return
+    if top is None and not focus and graph.number_of_nodes() > AUTOMATIC_NODE_LIMIT:
+        top = AUTOMATIC_TOP
+    try:
+        selection = select(graph, focus=focus, depth=depth, top=top, types=_words(types), relations=_words(relations))
+    except SelectionError as error:
+        raise click.BadParameter(str(error)) from error
+    output = output or graph_file.with_suffix(".html")
+    write_html(selection, output, title=title or graph_file.name)
+    click.echo(selection.summary())
+    click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB)")
 
 
 @main.command()

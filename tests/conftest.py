@@ -1,19 +1,26 @@
-"""Shared fixtures: the seed build (made once per session) and small extraction helpers."""
+"""Shared fixtures: the seed build (made once per session), the browser, hostile graphs, and
+small extraction helpers."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from kg.build import build, extract
+from kg.concepts import Concept, Mention
 from kg.extract.lexicon import Lexicon, LexiconEntry
 from kg.extract.resolve import Resolver
-from kg.papers import Paper, ReadLog
+from kg.graph import build_graph
+from kg.papers import Paper, ReadLog, read_papers
+from kg.schema import check_graph
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +29,11 @@ def seed_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-build")
     graph, summary = build([SEEDS], out)
     return graph, summary, out
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build) -> nx.MultiDiGraph:
+    return seed_build[0]
 
 
 def paper(title: str, abstract: str, paper_id: str = "p1") -> Paper:
@@ -42,3 +54,37 @@ def run_extraction(papers: list[Paper], lexicon: Lexicon | None = None):
 def mentions_by_text(resolution, field: str | None = None) -> dict[str, tuple[str, str]]:
     """{mention text: (label, concept key)} — convenient for asserting on small texts."""
     return {m.text: (m.label, m.concept) for m in resolution.mentions if field is None or m.field == field}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A Chromium context; skipped where no browser is installed, but a failure when
+    KG_REQUIRE_BROWSER=1 (CI), so a missing browser can never pass as green."""
+    from tools.browser import BrowserUnavailable, chromium
+
+    try:
+        with chromium() as context:
+            yield context
+    except BrowserUnavailable as error:
+        if os.environ.get("KG_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"KG_REQUIRE_BROWSER=1 but no browser: {error}")
+        pytest.skip(f"no browser: {error}")
+
+
+@pytest.fixture(scope="session")
+def malicious_graph() -> nx.MultiDiGraph:
+    """Papers whose titles, abstracts, authors, links and one concept carry script payloads;
+    the papers go through the real reader and extractor, then one hand-made concept and a
+    javascript: link are added (the reader itself drops such links)."""
+    papers = read_papers([DATA / "malicious-papers.jsonl"], ReadLog())
+    extraction = extract(papers)
+    first = replace(papers[0], url="javascript:alert(5)", code_links=("javascript:alert(11)",))
+    evil = Concept(key="<img src=x onerror=alert(12)>", name="<img src=x onerror=alert(12)>", type="model",
+                   benchmark=False, aliases=("</script><script>alert(13)</script>", "href"), paper_count=1,
+                   mention_count=1)
+    title = first.title
+    mention = Mention(first.id, "title", 0, 28, title[:28], "model", "test", title, evil.key, "PROPOSES", "")
+    graph = build_graph([first, *papers[1:]], {**extraction.resolution.concepts, evil.key: evil},
+                        [*extraction.resolution.mentions, mention])
+    check_graph(graph)
+    return graph

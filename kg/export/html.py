@@ -4,9 +4,14 @@ pyvis models the network (nodes, edges, vis.js options); the page is rendered fr
 ``templates/graph.html`` rather than pyvis's own template, which links Bootstrap from a CDN and
 switches tooltips to innerHTML when a title contains "href". Everything the page needs is
 inlined: vis-network's script and style (from the pyvis package), our script and style, and
-the graph's data in one JSON data island, escaped once for its place in a ``<script>``
-element. The page's script inserts strings into the DOM only as text. No http(s) resource is
-referenced: the file opens from disk with the network off.
+the page's data in one JSON data island, escaped once for its place in a ``<script>``
+element. The page's script inserts strings into the DOM only as text, and makes links only
+from http(s) URLs. No http(s) resource is referenced: the file opens from disk with the
+network off, and its Content-Security-Policy forbids loading anything.
+
+The page shows a :class:`kg.subgraph.Selection` of the graph and says what it leaves out.
+Up to :data:`PHYSICS_NODE_LIMIT` nodes, vis.js physics settles the layout in the browser
+(starting from the Python layout); above it, the Python layout is final and physics is off.
 """
 
 from __future__ import annotations
@@ -14,38 +19,57 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import asdict, dataclass
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 import networkx as nx
 from markupsafe import Markup
+from pyvis.edge import Edge
 from pyvis.network import Network
+from pyvis.node import Node
 
 from kg.export.files import atomic_output
+from kg.export.layout import cluster_layout
 from kg.papers import is_http_url
-from kg.schema import CONCEPT, PAPER, PAPER_CONCEPT_RELATIONS, node_labels
+from kg.schema import CONCEPT, PAPER, PAPER_CONCEPT_RELATIONS, RELATIONS, node_labels
+from kg.subgraph import Selection
 
-STYLE = {
-    # label: (colour, vis.js shape)
+NODE_STYLE = {
+    # drawn label: (colour, vis.js shape); the legend follows this order
     "Paper": ("#6b7a8f", "square"),
     "Method": ("#4e79a7", "dot"),
     "Model": ("#f28e2b", "diamond"),
-    "Dataset": ("#59a14f", "database"),
+    "Dataset": ("#59a14f", "hexagon"),
     "Benchmark": ("#b07aa1", "star"),
     "Task": ("#e15759", "triangle"),
 }
-RELATION_COLOURS = {
-    "PROPOSES": "#d62728",
-    "EVALUATES_ON": "#2ca02c",
-    "COMPARES_WITH": "#9467bd",
-    "ADDRESSES": "#ff7f0e",
-    "USES": "#1f77b4",
-    "MENTIONS": "#b0b0b0",
-    "RELATED_TO": "#8c8c8c",
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How a relation is drawn: colour, dash pattern (vis.js ``dashes``), width, arrow."""
+
+    color: str
+    dashes: bool | list[int]
+    width: float
+    arrows: str
+
+
+EDGE_STYLE = {
+    "PROPOSES": EdgeStyle("#d62728", False, 2.5, "to"),
+    "USES": EdgeStyle("#1f77b4", False, 1.5, "to"),
+    "EVALUATES_ON": EdgeStyle("#2ca02c", [8, 4], 1.5, "to"),
+    "COMPARES_WITH": EdgeStyle("#9467bd", [2, 4], 1.5, "to"),
+    "ADDRESSES": EdgeStyle("#ff7f0e", [10, 4, 2, 4], 1.5, "to"),
+    "MENTIONS": EdgeStyle("#c2c2c2", False, 0.8, "to"),
+    "RELATED_TO": EdgeStyle("#8c8c8c", [4, 6], 1.0, ""),
 }
+RELATION_ORDER = (*PAPER_CONCEPT_RELATIONS, "RELATED_TO")
 PHYSICS_NODE_LIMIT = 1000
-"""Above this many nodes the layout is computed in Python and physics is off."""
+"""Above this many nodes the layout is computed in Python only and physics is off."""
+LABEL_LIMIT = 40
 
 
 def style_label(attrs: dict) -> str:
@@ -53,105 +77,159 @@ def style_label(attrs: dict) -> str:
     return node_labels(attrs)[-1]
 
 
-def _tooltip(attrs: dict) -> str:
-    if attrs["kind"] == PAPER.name:
-        return attrs["title"]
-    aliases = ", ".join(attrs["aliases"][:8])
-    kind = "benchmark" if attrs["benchmark"] else attrs["type"]
-    text = f"{attrs['name']} ({kind}, {attrs['paper_count']} papers)"
-    return f"{text}\nalso: {aliases}" if aliases else text
-
-
-def _short(text: str, limit: int = 40) -> str:
+def _short(text: str, limit: int = LABEL_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def node_size(graph: nx.MultiDiGraph, node: str) -> float:
+    """A concept grows with its paper count (in the whole corpus), a paper with its degree."""
+    attrs = graph.nodes[node]
+    weight = attrs["paper_count"] if attrs["kind"] == CONCEPT.name else graph.degree(node)
+    return round(8 + 5 * math.log1p(weight), 1)
+
+
+def layout_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected simple graph the layout pulls together: one unit spring per linked pair."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    simple.add_edges_from((u, v) for u, v, _ in graph.edges(keys=True))
+    return simple
+
+
+def _add_node(net: Network, node_id: str, **options) -> None:
+    """``Network.add_node`` without its membership test on a list (quadratic at scale)."""
+    if node_id in net.node_map:
+        raise ValueError(f"duplicate node {node_id!r}")
+    options = Node(node_id, **options).options
+    net.nodes.append(options)
+    net.node_ids.append(node_id)
+    net.node_map[node_id] = options
+
+
+def _add_edge(net: Network, source: str, target: str, **options) -> None:
+    """``Network.add_edge`` without its scan of every node id per edge (quadratic at scale)."""
+    if source not in net.node_map or target not in net.node_map:
+        raise ValueError(f"edge {source!r} -> {target!r} names a node that is not in the network")
+    net.edges.append(Edge(source, target, **options).options)
+
+
+def _edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict]]:
+    """Edges in a fixed order: by source, relation, target."""
+    return sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+
+
 def build_network(graph: nx.MultiDiGraph) -> Network:
-    """The pyvis network of a graph: styled nodes and edges, vis.js options."""
+    """The pyvis network of a graph: nodes with group, size and position; edges with their
+    relation; vis.js options with one style per group. Styles per relation are applied by the
+    page's script from :data:`EDGE_STYLE`, so each of thousands of edges does not repeat them."""
     net = Network(directed=True, height="100%", width="100%")
-    degree = dict(graph.degree())
+    physics = graph.number_of_nodes() <= PHYSICS_NODE_LIMIT
+    positions = cluster_layout(layout_graph(graph))
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
-        label = style_label(attrs)
-        colour, shape = STYLE[label]
-        weight = attrs["paper_count"] if attrs["kind"] == CONCEPT.name else degree[node]
-        net.add_node(
-            node,
-            label=_short(attrs["title"] if attrs["kind"] == PAPER.name else attrs["name"]),
-            title=_tooltip(attrs),
-            color=colour,
-            shape=shape,
-            size=round(8 + 6 * math.log1p(weight), 2),
-        )
-    for source, target, relation, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
-        related = relation == "RELATED_TO"
-        net.add_edge(
-            source, target,
-            relation=relation,
-            color=RELATION_COLOURS[relation],
-            dashes=related,
-            arrows="" if related else "to",
-            width=round(1 + math.log1p(attrs["weight"]), 2) if related else 1,
-            title=f"{relation}: " + (", ".join(attrs["shared"][:10]) if related else "; ".join(sorted(set(attrs["texts"])))),
-        )
-    physics = graph.number_of_nodes() <= PHYSICS_NODE_LIMIT
-    if not physics:
-        positions = nx.spring_layout(nx.Graph(graph), seed=7, iterations=50)
-        scale = 40 * math.sqrt(graph.number_of_nodes())
-        for node_options in net.nodes:
-            x, y = positions[node_options["id"]]
-            node_options.update(x=round(float(x) * scale, 1), y=round(float(y) * scale, 1))
+        x, y = positions[node]
+        _add_node(net, node, shape=NODE_STYLE[style_label(attrs)][1], group=style_label(attrs),
+                  label=_short(attrs["title"] if attrs["kind"] == PAPER.name else attrs["name"]),
+                  size=node_size(graph, node), x=x, y=y)
+    for index, (source, target, relation, attrs) in enumerate(_edges(graph)):
+        extra = {"width": round(1 + math.log1p(attrs["weight"]) / 2, 2)} if relation == "RELATED_TO" else {}
+        _add_edge(net, source, target, id=f"e{index}", relation=relation, **extra)
     net.options = {
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90, "avoidOverlap": 0.4},
-            "stabilization": {"iterations": 400, "fit": True},
+            "forceAtlas2Based": {"gravitationalConstant": -40, "centralGravity": 0.005, "springLength": 60,
+                                 "avoidOverlap": 0.3},
+            "stabilization": {"iterations": 250, "updateInterval": 25, "fit": True},
         },
-        "layout": {"improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
-        "edges": {"smooth": False},
-        "nodes": {"font": {"size": 12}},
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics,
+                        "hideEdgesOnZoom": not physics},
+        "edges": {"smooth": False, "selectionWidth": 2},
+        "nodes": {"font": {"size": 12}, "borderWidth": 1},
+        "groups": {label: {"color": colour, "shape": shape} for label, (colour, shape) in NODE_STYLE.items()},
     }
     return net
 
 
-def page_data(graph: nx.MultiDiGraph, net: Network) -> dict:
-    """Everything the page shows, as one JSON-able document."""
-    nodes, edges, _heading, _height, _width, options = net.get_network_data()
-    papers, concepts = {}, {}
-    concept_evidence: dict[str, list] = {node: [] for node, kind in graph.nodes(data="kind") if kind == CONCEPT.name}
-    paper_mentions: dict[str, list] = {node: [] for node, kind in graph.nodes(data="kind") if kind == PAPER.name}
-    for source, target, relation, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
+def _paper_record(attrs: dict, mentions: list, sentences: list[str]) -> dict:
+    return {
+        "title": attrs["title"], "abstract": attrs["abstract"], "id": attrs["id"],
+        "url": attrs["url"] if is_http_url(attrs.get("url", "")) else None,
+        "published": attrs.get("published"), "authors": attrs["authors"],
+        "code_links": [link for link in attrs["code_links"] if is_http_url(link)],
+        "mentions": mentions, "sentences": sentences,
+    }
+
+
+def _concept_record(attrs: dict) -> dict:
+    return {
+        "name": attrs["name"], "type": attrs["type"], "benchmark": attrs["benchmark"],
+        "label": style_label(attrs), "aliases": attrs["aliases"], "paper_count": attrs["paper_count"],
+    }
+
+
+def paper_mentions(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list]]:
+    """Per paper: its mentions ``[field, start, end, concept node, relation, sentence index]``
+    and its distinct evidence sentences, each as ``[field, start, end]`` into the paper's own
+    text (or as text, should a sentence not be found there). A concept's evidence is found from
+    these in the page, so no sentence is written out twice."""
+    found: dict[str, tuple[list, list]] = {}
+    for source, target, relation, attrs in _edges(graph):
         if relation == "RELATED_TO":
             continue
+        mentions, sentences = found.setdefault(source, ([], []))
         for field_name, start, end, sentence in zip(attrs["fields"], attrs["starts"], attrs["ends"], attrs["sentences"]):
-            paper_mentions[source].append([field_name, start, end, target, relation])
-            concept_evidence[target].append([source, relation, sentence])
+            where = _sentence_span(graph.nodes[source][field_name], sentence, start)
+            sentence_ref = [field_name, *where] if where else sentence
+            if sentence_ref not in sentences:
+                sentences.append(sentence_ref)
+            mentions.append([field_name, start, end, target, relation, sentences.index(sentence_ref)])
+    return found
+
+
+def _sentence_span(text: str, sentence: str, near: int) -> tuple[int, int] | None:
+    """Where ``sentence`` is in ``text``: the occurrence that holds offset ``near``, else the first.
+
+    >>> _sentence_span("Go. Stop. Go.", "Go.", 11), _sentence_span("Go.", "Stop.", 0)
+    ((10, 13), None)
+    """
+    at = text.rfind(sentence, 0, near + len(sentence))
+    if at < 0 or at + len(sentence) <= near:
+        at = text.find(sentence)
+    return (at, at + len(sentence)) if at >= 0 else None
+
+
+def page_data(selection: Selection, net: Network, title: str) -> dict:
+    """Everything the page shows, as one JSON-able document."""
+    graph = selection.graph
+    mentions = paper_mentions(graph)
+    papers, concepts = {}, {}
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
         if attrs["kind"] == PAPER.name:
-            papers[node] = {
-                "title": attrs["title"], "abstract": attrs["abstract"], "id": attrs["id"],
-                "url": attrs["url"] if is_http_url(attrs.get("url", "")) else None,
-                "published": attrs.get("published"), "authors": attrs["authors"],
-                "code_links": [link for link in attrs["code_links"] if is_http_url(link)],
-                "mentions": paper_mentions[node],
-            }
+            papers[node] = _paper_record(attrs, *mentions.get(node, ([], [])))
         else:
-            concepts[node] = {
-                "name": attrs["name"], "type": attrs["type"], "benchmark": attrs["benchmark"],
-                "label": style_label(attrs), "aliases": attrs["aliases"], "paper_count": attrs["paper_count"],
-                "evidence": concept_evidence[node],
-            }
+            concepts[node] = _concept_record(attrs)
+    related = {}
+    for edge in net.edges:
+        if edge["relation"] == "RELATED_TO":
+            attrs = graph.edges[edge["from"], edge["to"], "RELATED_TO"]
+            related[edge["id"]] = {"weight": attrs["weight"], "shared": attrs["shared"]}
     return {
-        "nodes": nodes,
-        "edges": edges,
-        "options": json.loads(options),
+        "title": title,
+        "selection": {"summary": selection.summary(), "steps": list(selection.steps),
+                      "shown": asdict(selection.shown), "total": asdict(selection.total)},
+        "physics": net.options["physics"]["enabled"],
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": net.options,
         "papers": papers,
         "concepts": concepts,
-        "style": {label: {"color": colour, "shape": shape} for label, (colour, shape) in STYLE.items()},
-        "relations": {relation: RELATION_COLOURS[relation] for relation in (*PAPER_CONCEPT_RELATIONS, "RELATED_TO")},
+        "related": related,
+        "node_styles": [{"label": label, "color": colour, "shape": shape} for label, (colour, shape) in NODE_STYLE.items()],
+        "edge_styles": [{"relation": relation, "doc": RELATIONS[relation].doc, **asdict(EDGE_STYLE[relation])}
+                        for relation in RELATION_ORDER],
     }
 
 
@@ -160,21 +238,33 @@ def script_json(document: object) -> str:
     ``://`` appear literally (all are valid JSON escapes, so ``JSON.parse`` gives the same data).
 
     >>> script_json({"t": "</script><img src=x>", "u": "https://a.b"})
-    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e", "u": "https:\\\\/\\\\/a.b"}'
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e","u":"https:\\\\/\\\\/a.b"}'
     """
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("://", ":\\/\\/")):
         text = text.replace(raw, escaped)
     return text
 
 
-def _inline_script(source: str) -> str:
-    """JavaScript made safe to inline in a ``<script>`` element: no ``</script`` or ``<!--``
-    (which would end or confuse the element), no literal ``://`` (``\\/`` means ``/`` in
-    JavaScript strings, regular expressions and comments alike)."""
-    source = re.sub(r"</(script)", r"<\\/\1", source, flags=re.I).replace("<!--", "<\\!--")
-    return source.replace("://", ":\\/\\/")
+_SCRIPT_END = re.compile(r"</(script)", re.I)
+
+
+def inline_script(source: str) -> str:
+    """JavaScript made safe to inline in a ``<script>`` element.
+
+    Only ``</script`` ends the element, so only it is escaped (as ``<\\/script``, the same in a
+    string, a regular expression or a comment). ``://`` appears in vis-network only inside
+    string literals (license and namespace URLs), where ``:\\/\\/`` means the same: the page
+    then carries no literal http(s) address at all. A general ``</`` rewrite would break
+    regular expressions such as ``/</``, and ``<!--`` would switch the HTML parser's state.
+
+    >>> inline_script('x = "</script>"; y = "http://w3.org"')
+    'x = "<\\\\/script>"; y = "http:\\\\/\\\\/w3.org"'
+    """
+    if "<!--" in source:
+        raise ValueError("a script containing '<!--' cannot be inlined safely")
+    return _SCRIPT_END.sub(r"<\\/\1", source).replace("://", ":\\/\\/")
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -182,9 +272,9 @@ def _vis_assets() -> tuple[str, str]:
     return (library / "vis-network.min.js").read_text(encoding="utf-8"), (library / "vis-network.css").read_text(encoding="utf-8")
 
 
-def render_page(graph: nx.MultiDiGraph, title: str = "kg graph") -> str:
-    """The page's HTML text."""
-    net = build_network(graph)
+def render_page(selection: Selection, title: str = "kg graph") -> str:
+    """The page's HTML text for the part of a graph that ``selection`` chose."""
+    net = build_network(selection.graph)
     vis_js, vis_css = _vis_assets()
     templates = files("kg.export") / "templates"
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -192,17 +282,17 @@ def render_page(graph: nx.MultiDiGraph, title: str = "kg graph") -> str:
     # Markup: these are already escaped for their place (JSON island, inline script/style).
     return template.render(
         title=title,
-        data_json=Markup(script_json(page_data(graph, net))),
-        vis_js=Markup(_inline_script(vis_js)),
+        data_json=Markup(script_json(page_data(selection, net, title))),
+        vis_js=Markup(inline_script(vis_js)),
         vis_css=Markup(vis_css),
-        page_js=Markup(_inline_script((templates / "graph.js").read_text(encoding="utf-8"))),
+        page_js=Markup(inline_script((templates / "graph.js").read_text(encoding="utf-8"))),
         page_css=Markup((templates / "graph.css").read_text(encoding="utf-8")),
     )
 
 
-def write_html(graph: nx.MultiDiGraph, path: Path, title: str = "kg graph") -> Path:
-    """Write the page for ``graph`` to ``path`` atomically, as UTF-8."""
-    page = render_page(graph, title)
+def write_html(selection: Selection, path: Path, title: str = "kg graph") -> Path:
+    """Write the page for ``selection`` to ``path`` atomically, as UTF-8."""
+    page = render_page(selection, title)
     with atomic_output(path) as handle:
         handle.write(page)
     return path

@@ -1,0 +1,52 @@
+"""Screenshot of the seed graph's page, taken by Debian's headless Chromium (for docs/).
+
+Usage: .venv/bin/python tools/screenshot.py [OUT.png] [--select NODE]
+
+Builds the graph of seeds/ in memory, renders its page, waits until the layout has settled,
+selects a paper (default: the one with most concepts) so the side panel shows its abstract,
+and saves a PNG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.build import assemble, extract  # noqa: E402
+from kg.export.html import write_html  # noqa: E402
+from kg.papers import ReadLog, read_papers  # noqa: E402
+from kg.subgraph import select  # noqa: E402
+from tools.browser import chromium, open_page  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Screenshot of the seed graph's page.")
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "graph.png")
+    parser.add_argument("--select", help="node id to open in the side panel")
+    args = parser.parse_args()
+    graph = assemble(extract(read_papers([ROOT / "seeds"], ReadLog())))
+    node = args.select or max((n for n, kind in graph.nodes(data="kind") if kind == "Paper"),
+                              key=lambda n: (graph.out_degree(n), n))
+    with tempfile.TemporaryDirectory() as folder, chromium(viewport={"width": 1600, "height": 1000}) as context:
+        page, log = open_page(context, write_html(select(graph), Path(folder) / "graph.html", title="kg: seed papers"))
+        page.evaluate("() => new Promise(done => { kg.network.once('stabilized', done); setTimeout(done, 15000); })")
+        page.evaluate("id => kg.select(id)", node)
+        page.wait_for_timeout(600)  # the centring animation, then back to the whole graph
+        page.evaluate("() => kg.network.fit()")
+        page.wait_for_timeout(300)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(args.out))
+        if log.page_errors or log.console_errors or log.blocked_requests:
+            print(f"the page misbehaved: {log}", file=sys.stderr)
+            return 1
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
