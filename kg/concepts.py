@@ -96,6 +96,15 @@ def is_bare_acronym(text: str) -> bool:
     return len(letters) >= 2 and letters.isalpha() and letters.isupper()
 
 
+def is_coined_name(text: str) -> bool:
+    """A word with a capital inside or a digit: a coined name, not a phrase of plain words.
+
+    >>> [is_coined_name(t) for t in ("ClimaX", "GPT-4o", "LLMs", "Natural Language", "exact match")]
+    [True, True, True, False, False]
+    """
+    return any(any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word) for word in text.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A resolved mention: where it is, what it names, and how the paper relates to it."""

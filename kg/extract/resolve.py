@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.concepts import Concept, Mention, compact_key, concept_key, is_bare_acronym
+from kg.concepts import Concept, Mention, compact_key, concept_key, is_bare_acronym, is_coined_name, pluralise_phrase
 from kg.extract.lexicon import Lexicon, LexiconMatcher
 from kg.extract.pipeline import blank_pipeline
 from kg.extract.rules import DATA_DIR, fingerprint
@@ -30,9 +30,11 @@ from kg.schema import CONCEPT_TYPES
 
 # Rules in three tiers: when spans overlap, a lower tier wins, then the longer span.
 _TIERS = {
-    "lexicon": 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0,
+    "lexicon": 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0, "name-version": 0,
     "acronym-short": 1, "acronym-use": 1, "name": 2,
 }
+_VERSIONED = "name-version"
+_DEFINED_ELSEWHERE = "defined-long-form"
 _PHRASE_TIER = 2
 _CONTEXT_TIER = 1
 
@@ -178,8 +180,23 @@ class Resolver:
 
     # --- pass A: one paper ------------------------------------------------------------------
 
-    def draft_paper(self, paper: Paper, spotted: SpottedPaper, rule_weights: dict[str, int]) -> list[_Draft]:
-        """The paper's non-overlapping mentions with keys, votes and relation cues."""
+    def long_form_matcher(self, spotted: Iterable[SpottedPaper]) -> PhraseMatcher:
+        """The long forms the corpus's papers define ("large language models (LLMs)"), to be
+        found in every paper: one that writes "large language models" without defining it
+        names the same concept. One-word and generic long forms are left out."""
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        forms = {a.long.lower() for s in spotted for a in s.abbreviations}
+        for form in sorted(forms):
+            words = form.split()
+            if len(words) < 2 or not all(w.replace("-", "").isalpha() for w in words) or concept_key(form) in self.settings.generic_phrases:
+                continue
+            matcher.add(_DEFINED_ELSEWHERE, list(self.nlp.tokenizer.pipe(sorted({form, pluralise_phrase(form)}))))
+        return matcher
+
+    def draft_paper(self, paper: Paper, spotted: SpottedPaper, rule_weights: dict[str, int],
+                    long_forms: PhraseMatcher | None = None) -> list[_Draft]:
+        """The paper's non-overlapping mentions with keys, votes and relation cues
+        (``long_forms``: see :meth:`long_form_matcher`)."""
         abbreviations = {a.short: concept_key(a.long) for a in spotted.abbreviations}
         drafts: list[_Draft] = []
         for field_name in FIELDS:
@@ -188,7 +205,7 @@ class Resolver:
                 continue
             doc = tokens.to_doc(self.nlp.vocab)
             context = _SentenceContext(doc, self)
-            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights):
+            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms):
                 span = doc.char_span(start, end)
                 key = self._key(span.text, abbreviations)
                 if not key:
@@ -206,17 +223,25 @@ class Resolver:
                 ))
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
-    def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper,
-                         rule_weights: dict[str, int]) -> list[tuple[tuple[int, int], list[_Found]]]:
-        """Stage-1 candidates and lexicon matches, grouped by span, overlaps removed."""
+    def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper, rule_weights: dict[str, int],
+                         long_forms: PhraseMatcher | None) -> list[tuple[tuple[int, int], list[_Found]]]:
+        """Stage-1 candidates, lexicon matches and long forms defined in the corpus, grouped by
+        span, overlaps removed."""
         by_span: dict[tuple[int, int], list[_Found]] = defaultdict(list)
         for candidate in spotted.candidates:
             if candidate.field == field_name:
                 by_span[(candidate.start, candidate.end)].append(
                     (candidate.rule, candidate.label, rule_weights.get(candidate.rule, 1), None))
+        versioned = {start: end for (start, end), found in by_span.items() if any(f[0] == _VERSIONED for f in found)}
         for start, end, entry in self.lexicon_matcher.find(doc):
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1, entry.key))
+            if versioned.get(span.start_char, 0) > span.end_char:
+                # "SQuAD 2.0" is of the type of the "SQuAD" it versions
+                by_span[(span.start_char, versioned[span.start_char])].append(("lexicon", entry.type, 1, None))
+        for _, start, end in long_forms(doc) if long_forms is not None else ():
+            span = doc[start:end]
+            by_span[(span.start_char, span.end_char)].append((_DEFINED_ELSEWHERE, None, 1, None))
         ranked = sorted(by_span.items(),
                         key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
         taken: list[tuple[int, int]] = []
@@ -252,11 +277,13 @@ class Resolver:
 
     def resolve(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int]) -> Resolution:
         """Stage 2 over all papers (``(paper, spotted)`` pairs, any order; output is sorted)."""
+        pairs = list(pairs)
+        long_forms = self.long_form_matcher(spotted for _, spotted in pairs)
         drafts: list[_Draft] = []
         texts: dict[str, Paper] = {}
         for paper, spotted in pairs:
             texts[paper.id] = paper
-            drafts.extend(self.draft_paper(paper, spotted, rule_weights))
+            drafts.extend(self.draft_paper(paper, spotted, rule_weights, long_forms))
         drafts = [d for d in drafts if not self._is_stopped(d)]
         self._merge_compact_keys(drafts)
         types = self._decide_types(drafts)
@@ -278,8 +305,11 @@ class Resolver:
         return Resolution(concepts=concepts, mentions=mentions)
 
     def _is_stopped(self, draft: _Draft) -> bool:
-        text = draft.text.lower()
-        return text in self.settings.not_names or draft.key in self.settings.not_names or draft.key in self.settings.generic_phrases
+        """Not a concept: a stopped name ("GPU"), a version of one ("TPU v3"), or a generic phrase."""
+        not_names = self.settings.not_names
+        if draft.text.lower() in not_names or draft.key in not_names or draft.key in self.settings.generic_phrases:
+            return True
+        return draft.rule == _VERSIONED and draft.text.split()[0].lower() in not_names
 
     def _merge_compact_keys(self, drafts: list[_Draft]) -> None:
         """Keys equal but for spaces name one concept; the lexicon's key, else the most
@@ -299,8 +329,11 @@ class Resolver:
         """Each key's type and whether it is a benchmark; keys nothing types are left out."""
         votes: dict[str, Counter] = defaultdict(Counter)
         named: set[str] = set()
+        coined: set[str] = set()
         for draft in drafts:
             named.add(draft.key)
+            if is_coined_name(draft.text) and concept_key(draft.text) == draft.key:
+                coined.add(draft.key)
             for label, weight in draft.votes:
                 votes[draft.key][label] += weight
         order = self.settings.type_order
@@ -314,7 +347,9 @@ class Resolver:
                 concept_type = "dataset" if entry.type == "benchmark" else entry.type
             elif sum(by_type.values()):
                 concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
-            elif not is_bare_acronym(key.upper()):
+            elif key in coined and not is_bare_acronym(key.upper()):
+                # a coined name nothing types ("ClimaX"); a phrase of plain words nothing
+                # types ("natural language (NL)", "Exact Match (EM)") is no concept
                 concept_type = self.settings.unnamed_type
             else:
                 continue
