@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.concepts import Concept, Mention, compact_key, concept_key, is_bare_acronym, is_coined_name, pluralise_phrase
+from kg.concepts import Concept, Mention, compact_key, concept_key, is_ambiguous_code, is_bare_acronym, is_coined_name, pluralise_phrase
 from kg.extract.lexicon import Lexicon, LexiconMatcher
 from kg.extract.pipeline import blank_pipeline
 from kg.extract.rules import DATA_DIR, fingerprint
@@ -261,12 +261,12 @@ class Resolver:
         return self.lexicon.canonical_key(key) or key
 
     def _drop_unsupported_acronyms(self, drafts: list[_Draft], abbreviations: dict[str, str]) -> list[_Draft]:
-        """A bare acronym ("APE") stays only when this paper defines it, the lexicon knows it,
+        """A bare acronym or short code ("APE", "C4") stays only when this paper defines it, the lexicon knows it,
         or this paper says what it is ("the APE benchmark", "we propose APE")."""
         supported = {d.key for d in drafts if d.votes or d.rule in self.proposal_rules}
         kept = []
         for draft in drafts:
-            bare = is_bare_acronym(draft.text) and draft.key == concept_key(draft.text)
+            bare = is_ambiguous_code(draft.text) and draft.key == concept_key(draft.text)
             known = self.lexicon.entry(draft.key) is not None or draft.text.rstrip("s") in abbreviations
             if bare and not known and draft.key not in supported:
                 continue
