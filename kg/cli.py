@@ -80,24 +80,34 @@ def main() -> None:
               help="RELATED_TO links kept per paper (0: none).")
 @click.option("--max-concept-share", type=click.FloatRange(0, 1), default=0.25, show_default=True,
               help="A concept in a larger share of the papers does not link them.")
+@click.option("--curation", "curation_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Curation file of corrections to the concepts (merge, rename, split, drop, retype, aliases). "
+                   "Default: curation.yaml in the working directory, if there is one.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any input record was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages; only the summary.")
 @input_options
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top_k: int, max_concept_share: float,
-          strict: bool, quiet: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
+          curation_path: Path | None, strict: bool, quiet: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
     """Build the graph of INPUTS (files or folders; default: seeds/) and write its exports.
 
     Malformed records are reported with file and line, counted and skipped; the rest goes on.
     Exports are written atomically: an interrupted build leaves the previous files intact.
     """
     from kg.build import EXPORTS, build as run_build
+    from kg.extract.curation import CURATION_FILE, Curation, CurationError
     from kg.graph import LinkSettings
 
     log = ReadLog(on_problem=None if quiet else _report_problem)
     try:
+        path = curation_path or (CURATION_FILE if CURATION_FILE.is_file() else None)
+        curation = Curation.load(path) if path is not None else None
+    except (CurationError, OSError) as error:
+        _fail(str(error))
+        return
+    try:
         _, summary = run_build(
             list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
-            LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet,
+            LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet, curation=curation,
         )
     except InputError as error:
         _fail(str(error))

@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.concepts import Concept, Mention, compact_key, concept_key, is_ambiguous_code, is_bare_acronym, is_coined_name, pluralise_phrase
+from kg.extract.curation import AppliedCuration, Curation
 from kg.extract.lexicon import Lexicon, LexiconMatcher
 from kg.extract.pipeline import blank_pipeline
 from kg.extract.rules import DATA_DIR, fingerprint
@@ -30,11 +31,12 @@ from kg.schema import CONCEPT_TYPES
 
 # Rules in three tiers: when spans overlap, a lower tier wins, then the longer span.
 _TIERS = {
-    "lexicon": 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0, "name-version": 0,
+    "lexicon": 0, "curation-alias": 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0, "name-version": 0,
     "acronym-short": 1, "acronym-use": 1, "name": 2,
 }
 _VERSIONED = "name-version"
 _DEFINED_ELSEWHERE = "defined-long-form"
+_CURATED_ALIAS = "curation-alias"
 _PHRASE_TIER = 2
 _CONTEXT_TIER = 1
 
@@ -90,10 +92,12 @@ class _Draft:
 
 @dataclass(frozen=True)
 class Resolution:
-    """What stage 2 produced: concepts by key, and mentions in paper order."""
+    """What stage 2 produced: concepts by key, mentions in paper order, and notes for the
+    build summary (what the curation file changed)."""
 
     concepts: dict[str, Concept]
     mentions: list[Mention]
+    notes: tuple[str, ...] = ()
 
 
 _FIRST_PERSON = "FIRST_PERSON"
@@ -156,11 +160,13 @@ class Resolver:
     """Holds what resolution needs once: the tokenizer's vocab, the lexicon matcher, cue matcher."""
 
     def __init__(self, lexicon: Lexicon | None = None, settings: CorpusSettings | None = None,
-                 nlp: Language | None = None):
+                 nlp: Language | None = None, curation: Curation | None = None):
         self.nlp = nlp or blank_pipeline()
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.settings = settings or CorpusSettings.load()
+        self.curation = curation
         self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon)
+        self.alias_matchers = self._alias_matchers(curation.alias_surfaces() if curation else [])
         relations = self.settings.relations
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.cue_meaning: dict[str, tuple[str, str]] = {}
@@ -174,9 +180,18 @@ class Resolver:
         self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
 
+    def _alias_matchers(self, surfaces: list[str]) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """Matchers of the curation's aliases: as written when they have capitals, else in any case."""
+        exact, lower = PhraseMatcher(self.nlp.vocab, attr="ORTH"), PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for surface in surfaces:
+            matcher = lower if surface == surface.lower() else exact
+            matcher.add(_CURATED_ALIAS, [self.nlp.make_doc(surface)])
+        return exact, lower
+
     @property
     def fingerprint(self) -> str:
-        return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}"
+        curation = self.curation.fingerprint if self.curation else ""
+        return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}-{curation}"
 
     # --- pass A: one paper ------------------------------------------------------------------
 
@@ -242,6 +257,10 @@ class Resolver:
         for _, start, end in long_forms(doc) if long_forms is not None else ():
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append((_DEFINED_ELSEWHERE, None, 1, None))
+        for matcher in self.alias_matchers:
+            for _, start, end in matcher(doc):
+                span = doc[start:end]
+                by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
         ranked = sorted(by_span.items(),
                         key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
         taken: list[tuple[int, int]] = []
@@ -286,7 +305,10 @@ class Resolver:
             drafts.extend(self.draft_paper(paper, spotted, rule_weights, long_forms))
         drafts = [d for d in drafts if not self._is_stopped(d)]
         self._merge_compact_keys(drafts)
-        types = self._decide_types(drafts)
+        curation = AppliedCuration(self.curation, self.name_key) if self.curation else None
+        if curation is not None:
+            drafts = self._curate(drafts, curation)
+        types = self._decide_types(drafts, curation)
         drafts = [d for d in drafts if d.key in types]
         proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules}
         mentions = []
@@ -300,9 +322,25 @@ class Resolver:
                 label=concept_type, rule=draft.rule, sentence=paper.text(draft.field)[start:end],
                 concept=draft.key, relation=relation, trigger=trigger,
             ))
-        concepts = self._concepts(mentions, types)
+        concepts = self._concepts(mentions, types, curation)
         mentions = [replace(m, label=concepts[m.concept].label) for m in mentions]
-        return Resolution(concepts=concepts, mentions=mentions)
+        return Resolution(concepts=concepts, mentions=mentions, notes=tuple(curation.report()) if curation else ())
+
+    def name_key(self, name: str) -> str:
+        """The concept key a written name gets: its normalised form, or its lexicon entry's."""
+        key = concept_key(name)
+        return self.lexicon.canonical_key(key) or key
+
+    @staticmethod
+    def _curate(drafts: list[_Draft], curation: AppliedCuration) -> list[_Draft]:
+        """The drafts with the curation's merges, renames, splits, aliases applied, and its drops left out."""
+        kept = []
+        for draft in drafts:
+            key = curation.key(draft.key, draft.paper_id)
+            if key is not None:
+                draft.key = key
+                kept.append(draft)
+        return kept
 
     def _is_stopped(self, draft: _Draft) -> bool:
         """Not a concept: a stopped name ("GPU"), a version of one ("TPU v3"), or a generic phrase."""
@@ -325,8 +363,9 @@ class Resolver:
         for draft in drafts:
             draft.key = representative[draft.key]
 
-    def _decide_types(self, drafts: list[_Draft]) -> dict[str, tuple[str, bool]]:
-        """Each key's type and whether it is a benchmark; keys nothing types are left out."""
+    def _decide_types(self, drafts: list[_Draft], curation: AppliedCuration | None = None) -> dict[str, tuple[str, bool]]:
+        """Each key's type and whether it is a benchmark (the curation's word first, then the
+        lexicon's, then the votes); keys nothing types are left out."""
         votes: dict[str, Counter] = defaultdict(Counter)
         named: set[str] = set()
         coined: set[str] = set()
@@ -343,7 +382,10 @@ class Resolver:
             tally = votes.get(key, Counter())
             benchmark = tally["benchmark"] > 0 or (entry is not None and entry.type == "benchmark")
             by_type = Counter({t: tally[t] + (tally["benchmark"] if t == "dataset" else 0) for t in CONCEPT_TYPES})
-            if entry is not None:
+            curated = curation.type_of(key) if curation is not None else None
+            if curated is not None:
+                concept_type, benchmark = ("dataset", True) if curated == "benchmark" else (curated, False)
+            elif entry is not None:
                 concept_type = "dataset" if entry.type == "benchmark" else entry.type
             elif sum(by_type.values()):
                 concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
@@ -366,7 +408,8 @@ class Resolver:
         defaults = self.settings.relations["default_when_first_person" if draft.first_person else "default"]
         return defaults[concept_type], ""
 
-    def _concepts(self, mentions: list[Mention], types: dict[str, tuple[str, bool]]) -> dict[str, Concept]:
+    def _concepts(self, mentions: list[Mention], types: dict[str, tuple[str, bool]],
+                  curation: AppliedCuration | None = None) -> dict[str, Concept]:
         surfaces: dict[str, Counter] = defaultdict(Counter)
         papers: dict[str, set[str]] = defaultdict(set)
         evaluated: set[str] = set()
@@ -380,7 +423,10 @@ class Resolver:
             concept_type, benchmark = types[key]
             entry = self.lexicon.entry(key)
             forms = surfaces[key]
-            if entry is not None:
+            curated_name = curation.name_of(key) if curation is not None else None
+            if curated_name is not None:
+                name = curated_name
+            elif entry is not None:
                 name = entry.name
             else:
                 full = [f for f in forms if concept_key(f) == key] or list(forms)
