@@ -235,3 +235,78 @@ def report(scores: Scores, top: int = 10) -> str:
             if common:
                 lines.append(f"top {title} ({label}): {common}")
     return "\n".join(lines)
+
+
+# --- relations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelationGold:
+    """A paper and the hand-labelled relation of some of its concepts (None: not a concept)."""
+
+    paper: Paper
+    relations: dict[str, str | None]
+
+
+@dataclass
+class RelationScores:
+    """Accuracy of the paper–concept relations against hand labels, and the majority baseline."""
+
+    pairs: int = 0
+    correct: int = 0
+    unmatched: int = 0
+    majority: str = ""
+    majority_count: int = 0
+    confusion: Counter = field(default_factory=Counter)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.pairs if self.pairs else 0.0
+
+    @property
+    def baseline(self) -> float:
+        return self.majority_count / self.pairs if self.pairs else 0.0
+
+
+def read_relation_gold(path: Path) -> list[RelationGold]:
+    """A relation fixture: one JSON line per paper, ``{id, title, abstract, source, pairs:
+    [{concept, name, relation}]}`` (``relation`` null marks a span that is no concept)."""
+    gold = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                paper = Paper(id=record["id"], title=record["title"], abstract=record["abstract"], source=record["source"])
+                gold.append(RelationGold(paper, {p["concept"]: p["relation"] for p in record["pairs"]}))
+    return gold
+
+
+def pair_relations(mentions: Iterable, precedence: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """The relation of each (paper, concept) pair: the first in ``precedence`` among its mentions'."""
+    rank = {relation: i for i, relation in enumerate(precedence)}
+    pairs: dict[tuple[str, str], str] = {}
+    for m in mentions:
+        current = pairs.get((m.paper_id, m.concept))
+        if current is None or rank[m.relation] < rank[current]:
+            pairs[(m.paper_id, m.concept)] = m.relation
+    return pairs
+
+
+def score_relations(gold: list[RelationGold], predicted: Mapping[tuple[str, str], str]) -> RelationScores:
+    """Accuracy over the labelled pairs (a concept the extractor no longer finds counts as
+    wrong), next to always answering the commonest label."""
+    scores = RelationScores()
+    labels = Counter()
+    for item in gold:
+        for concept, relation in item.relations.items():
+            if relation is None:
+                continue
+            guess = predicted.get((item.paper.id, concept))
+            scores.pairs += 1
+            scores.correct += guess == relation
+            scores.unmatched += guess is None
+            scores.confusion[(relation, guess or "-")] += 1
+            labels[relation] += 1
+    if labels:
+        scores.majority, scores.majority_count = labels.most_common(1)[0]
+    return scores

@@ -10,6 +10,7 @@ mentions), a display name and aliases, and each mention its relation to its pape
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -101,6 +102,8 @@ class Resolution:
 
 
 _FIRST_PERSON = "FIRST_PERSON"
+_BENCHMARK_NAME = re.compile(r"\S(?:bench|benchmark)\b|\bbench\b")
+_CUE_SIDES = ("before", "just_before", "after")
 _Found = tuple[str, "str | None", int, "str | None"]
 """What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
 
@@ -134,7 +137,7 @@ class _SentenceContext:
         self.cues: list[tuple[int, int, int, str, str, str]] = []  # start, end, sentence, relation, side, text
         strings = doc.vocab.strings
         spec = resolver.settings.relations
-        self.before_window, self.after_window = spec["before_window"], spec["after_window"]
+        self.windows = {side: spec[f"{side}_window"] for side in _CUE_SIDES}
         for match_id, start, end in resolver.cue_matcher(doc):
             name = strings[match_id]
             if name == _FIRST_PERSON:
@@ -149,9 +152,9 @@ class _SentenceContext:
         for cue_start, cue_end, cue_sentence, relation, side, text in self.cues:
             if cue_sentence != sentence:
                 continue
-            if side == "before" and cue_end <= start and start - cue_end <= self.before_window:
+            if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
                 near.append((start - cue_end, cue_start - cue_end, relation, text))
-            elif side == "after" and cue_start >= end and cue_start - end <= self.after_window:
+            elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
                 near.append((cue_start - end, cue_start - cue_end, relation, text))
         return sorted(near)
 
@@ -171,7 +174,7 @@ class Resolver:
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.cue_meaning: dict[str, tuple[str, str]] = {}
         for relation, spec in relations["cues"].items():
-            for side in ("before", "after"):
+            for side in _CUE_SIDES:
                 for cue in spec.get(side, []):
                     for phrase in _cue_forms(cue):
                         name = f"{relation}|{side}|{phrase}"
@@ -179,6 +182,7 @@ class Resolver:
                         self.cue_matcher.add(name, [self.nlp.make_doc(phrase)])
         self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
+        self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
 
     def _alias_matchers(self, surfaces: list[str]) -> tuple[PhraseMatcher, PhraseMatcher]:
         """Matchers of the curation's aliases: as written when they have capitals, else in any case."""
@@ -310,7 +314,8 @@ class Resolver:
             drafts = self._curate(drafts, curation)
         types = self._decide_types(drafts, curation)
         drafts = [d for d in drafts if d.key in types]
-        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules}
+        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules or self._names_contribution(d, types)}
+        self._speak_for_the_authors(drafts, proposed)
         mentions = []
         for draft in sorted(drafts, key=lambda d: (d.paper_id, FIELDS.index(d.field), d.start)):
             concept_type, benchmark_votes = types[draft.key]
@@ -322,6 +327,7 @@ class Resolver:
                 label=concept_type, rule=draft.rule, sentence=paper.text(draft.field)[start:end],
                 concept=draft.key, relation=relation, trigger=trigger,
             ))
+        mentions = self._one_relation_per_pair(mentions)
         concepts = self._concepts(mentions, types, curation)
         mentions = [replace(m, label=concepts[m.concept].label) for m in mentions]
         return Resolution(concepts=concepts, mentions=mentions, notes=tuple(curation.report()) if curation else ())
@@ -380,6 +386,8 @@ class Resolver:
         for key in sorted(named):
             entry = self.lexicon.entry(key)
             tally = votes.get(key, Counter())
+            if entry is None and _BENCHMARK_NAME.search(key):
+                tally = tally + Counter(benchmark=1)  # "E3D-Bench", "Union14M-Benchmark" name evaluation suites
             benchmark = tally["benchmark"] > 0 or (entry is not None and entry.type == "benchmark")
             by_type = Counter({t: tally[t] + (tally["benchmark"] if t == "dataset" else 0) for t in CONCEPT_TYPES})
             curated = curation.type_of(key) if curation is not None else None
@@ -397,6 +405,36 @@ class Resolver:
                 continue
             decided[key] = (concept_type, benchmark and concept_type == "dataset")
         return decided
+
+    @staticmethod
+    def _speak_for_the_authors(drafts: list[_Draft], proposed: set[tuple[str, str]]) -> None:
+        """A sentence that names what the paper proposes ("ProtInvTree reformulates sequence
+        generation as ...") speaks for the authors as "we" does."""
+        voiced = {(d.paper_id, d.field, d.sentence) for d in drafts if (d.paper_id, d.key) in proposed}
+        for draft in drafts:
+            if (draft.paper_id, draft.field, draft.sentence) in voiced:
+                draft.first_person = True
+
+    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]]) -> bool:
+        """A title names what the paper contributes with a phrase of its own: a method the
+        lexicon does not know, in two or more capitalised words ("Dynamic Token Merging")."""
+        words = draft.text.split()
+        return (
+            draft.field == "title" and draft.key in types and types[draft.key][0] in self.title_contribution_types
+            and len(words) >= 2 and all(w[:1].isupper() for w in words) and self.lexicon.entry(draft.key) is None
+        )
+
+    def _one_relation_per_pair(self, mentions: list[Mention]) -> list[Mention]:
+        """Every mention of a concept in a paper gets the pair's relation: the first of the
+        precedence order among them (the trigger stays with the mentions that gave it)."""
+        rank = {relation: i for i, relation in enumerate(self.settings.relations["precedence"])}
+        best: dict[tuple[str, str], str] = {}
+        for m in mentions:
+            pair = (m.paper_id, m.concept)
+            if pair not in best or rank[m.relation] < rank[best[pair]]:
+                best[pair] = m.relation
+        return [m if m.relation == best[(m.paper_id, m.concept)]
+                else replace(m, relation=best[(m.paper_id, m.concept)], trigger="") for m in mentions]
 
     def _relation(self, draft: _Draft, concept_type: str, proposed: bool) -> tuple[str, str]:
         if proposed:
