@@ -242,10 +242,12 @@ def report(scores: Scores, top: int = 10) -> str:
 
 @dataclass(frozen=True)
 class RelationGold:
-    """A paper and the hand-labelled relation of some of its concepts (None: not a concept)."""
+    """A paper and the hand-labelled relation of some of its concepts (None: not a concept);
+    ``part`` says whether rules were tuned while looking at it (``dev``) or not (``heldout``)."""
 
     paper: Paper
     relations: dict[str, str | None]
+    part: str = "dev"
 
 
 @dataclass
@@ -269,7 +271,7 @@ class RelationScores:
 
 
 def read_relation_gold(path: Path) -> list[RelationGold]:
-    """A relation fixture: one JSON line per paper, ``{id, title, abstract, source, pairs:
+    """A relation fixture: one JSON line per paper, ``{id, title, abstract, source, set, pairs:
     [{concept, name, relation}]}`` (``relation`` null marks a span that is no concept)."""
     gold = []
     with open(path, encoding="utf-8") as handle:
@@ -277,7 +279,7 @@ def read_relation_gold(path: Path) -> list[RelationGold]:
             if line.strip():
                 record = json.loads(line)
                 paper = Paper(id=record["id"], title=record["title"], abstract=record["abstract"], source=record["source"])
-                gold.append(RelationGold(paper, {p["concept"]: p["relation"] for p in record["pairs"]}))
+                gold.append(RelationGold(paper, {p["concept"]: p["relation"] for p in record["pairs"]}, record.get("set", "dev")))
     return gold
 
 

@@ -59,3 +59,6 @@ def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baselin
     assert scores.pairs >= 150
     assert scores.accuracy >= 0.8
     assert scores.accuracy > scores.baseline + 0.3
+    heldout = score_relations([item for item in gold if item.part == "heldout"],
+                              pair_relations(mentions, tuple(CorpusSettings.load().relations["precedence"])))
+    assert heldout.pairs >= 50 and heldout.accuracy > heldout.baseline + 0.3
