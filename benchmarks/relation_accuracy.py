@@ -16,7 +16,6 @@ from pathlib import Path
 
 from kg.build import extract
 from kg.evaluate import pair_relations, read_relation_gold, score_relations
-from kg.extract.resolve import CorpusSettings
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "data" / "relations-gold.jsonl"
 
@@ -25,7 +24,7 @@ def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURE
     gold = read_relation_gold(path)
     mentions = extract([item.paper for item in gold]).resolution.mentions
-    predicted = pair_relations(mentions, tuple(CorpusSettings.load().relations["precedence"]))
+    predicted = pair_relations(mentions)
     print(f"{'pairs':<22} {'n':>4} {'accuracy':>9} {'majority baseline':>18}")
     groups = ["all", *sorted({item.part for item in gold}), *sorted({item.paper.source for item in gold})]
     for name in groups:

@@ -283,15 +283,10 @@ def read_relation_gold(path: Path) -> list[RelationGold]:
     return gold
 
 
-def pair_relations(mentions: Iterable, precedence: tuple[str, ...]) -> dict[tuple[str, str], str]:
-    """The relation of each (paper, concept) pair: the first in ``precedence`` among its mentions'."""
-    rank = {relation: i for i, relation in enumerate(precedence)}
-    pairs: dict[tuple[str, str], str] = {}
-    for m in mentions:
-        current = pairs.get((m.paper_id, m.concept))
-        if current is None or rank[m.relation] < rank[current]:
-            pairs[(m.paper_id, m.concept)] = m.relation
-    return pairs
+def pair_relations(mentions: Iterable) -> dict[tuple[str, str], str]:
+    """The relation of each (paper, concept) pair (the corpus stage gives all the mentions of
+    a pair the same one)."""
+    return {(m.paper_id, m.concept): m.relation for m in mentions}
 
 
 def score_relations(gold: list[RelationGold], predicted: Mapping[tuple[str, str], str]) -> RelationScores:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from conftest import DATA, lexicon_of, paper, run_extraction
 from kg.build import extract
 from kg.evaluate import pair_relations, read_relation_gold, score_relations
-from kg.extract.resolve import CorpusSettings
 
 EMPTY = lexicon_of()
 
@@ -55,10 +54,10 @@ def test_a_title_phrase_of_its_own_is_the_contribution():
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions
-    scores = score_relations(gold, pair_relations(mentions, tuple(CorpusSettings.load().relations["precedence"])))
+    scores = score_relations(gold, pair_relations(mentions))
     assert scores.pairs >= 150
     assert scores.accuracy >= 0.8
     assert scores.accuracy > scores.baseline + 0.3
     heldout = score_relations([item for item in gold if item.part == "heldout"],
-                              pair_relations(mentions, tuple(CorpusSettings.load().relations["precedence"])))
+                              pair_relations(mentions))
     assert heldout.pairs >= 50 and heldout.accuracy > heldout.baseline + 0.3

@@ -21,7 +21,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.concepts import Concept, Mention, compact_key, concept_key, is_ambiguous_code, is_bare_acronym, is_coined_name, pluralise_phrase
+from kg.concepts import (
+    Concept, Mention, compact_key, concept_key, is_ambiguous_code, is_bare_acronym, is_coined_name, pluralise_phrase,
+)
 from kg.extract.curation import AppliedCuration, Curation
 from kg.extract.lexicon import Lexicon, LexiconMatcher
 from kg.extract.pipeline import blank_pipeline
@@ -30,14 +32,16 @@ from kg.extract.spot import SpottedPaper
 from kg.papers import FIELDS, Paper
 from kg.schema import CONCEPT_TYPES
 
-# Rules in three tiers: when spans overlap, a lower tier wins, then the longer span.
-_TIERS = {
-    "lexicon": 0, "curation-alias": 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0, "name-version": 0,
-    "acronym-short": 1, "acronym-use": 1, "name": 2,
-}
 _VERSIONED = "name-version"
 _DEFINED_ELSEWHERE = "defined-long-form"
 _CURATED_ALIAS = "curation-alias"
+
+# Rules in three tiers: when spans overlap, a lower tier wins, then the longer span. A name with
+# its version ("BERT Large") outranks the lexicon's bare name inside it.
+_TIERS = {
+    "lexicon": 0, _CURATED_ALIAS: 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0, _VERSIONED: 0,
+    "acronym-short": 1, "acronym-use": 1, "name": 2,
+}
 _PHRASE_TIER = 2
 _CONTEXT_TIER = 1
 
@@ -207,7 +211,8 @@ class Resolver:
         forms = {a.long.lower() for s in spotted for a in s.abbreviations}
         for form in sorted(forms):
             words = form.split()
-            if len(words) < 2 or not all(w.replace("-", "").isalpha() for w in words) or concept_key(form) in self.settings.generic_phrases:
+            plain = all(w.replace("-", "").isalpha() for w in words)
+            if len(words) < 2 or not plain or concept_key(form) in self.settings.generic_phrases:
                 continue
             matcher.add(_DEFINED_ELSEWHERE, list(self.nlp.tokenizer.pipe(sorted({form, pluralise_phrase(form)}))))
         return matcher
@@ -284,8 +289,8 @@ class Resolver:
         return self.lexicon.canonical_key(key) or key
 
     def _drop_unsupported_acronyms(self, drafts: list[_Draft], abbreviations: dict[str, str]) -> list[_Draft]:
-        """A bare acronym or short code ("APE", "C4") stays only when this paper defines it, the lexicon knows it,
-        or this paper says what it is ("the APE benchmark", "we propose APE")."""
+        """A bare acronym or short code ("APE", "C4") stays only when this paper defines it, the
+        lexicon knows it, or this paper says what it is ("the APE benchmark", "we propose APE")."""
         supported = {d.key for d in drafts if d.votes or d.rule in self.proposal_rules}
         kept = []
         for draft in drafts:
@@ -334,8 +339,7 @@ class Resolver:
 
     def name_key(self, name: str) -> str:
         """The concept key a written name gets: its normalised form, or its lexicon entry's."""
-        key = concept_key(name)
-        return self.lexicon.canonical_key(key) or key
+        return self._key(name, {})
 
     @staticmethod
     def _curate(drafts: list[_Draft], curation: AppliedCuration) -> list[_Draft]:
