@@ -74,6 +74,9 @@ def test_retype_overrides_rules_and_lexicon_and_may_make_a_benchmark():
     resolution = resolve({"retype": {"ClimaX": "dataset", "LLM": "method"}})
     assert concept_of(resolution, "ClimaX").type == "dataset"
     assert resolution.concepts["large language model"].type == "method"
+    assert len(resolution.notes) == 1  # both retypes applied: none reported unmatched
+    merged = resolve({"merge": [["GPT-4o", "GPT4-Omni"]], "retype": {"GPT4-Omni": "method"}})
+    assert concept_of(merged, "GPT-4o").type == "method" and len(merged.notes) == 1
     benchmark = resolve({"retype": {"ClimaX": "benchmark"}})
     assert concept_of(benchmark, "ClimaX").label == "benchmark"
 

@@ -29,7 +29,7 @@ In a split, papers not listed keep the name's usual concept.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -146,44 +146,40 @@ def _split(item: Any, where: str) -> Split:
     return Split(str(item["name"]), into)
 
 
-@dataclass
 class AppliedCuration:
     """A curation as lookups on concept keys, and what it changed in one build.
 
     ``key_of`` turns a written name into the concept key the corpus stage gives it.
     """
 
-    curation: Curation
-    key_of: Callable[[str], str]
-    changed: Counter = field(default_factory=Counter)
-    _target: dict[str, str] = field(default_factory=dict)
-    _dropped: set[str] = field(default_factory=set)
-    _splits: dict[tuple[str, str], str] = field(default_factory=dict)
-    _types: dict[str, str] = field(default_factory=dict)
-    _names: dict[str, str] = field(default_factory=dict)
-    _actions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    _used: set[tuple[str, str]] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        c = self.curation
-        for group in c.merge:
+    def __init__(self, curation: Curation, key_of: Callable[[str], str]):
+        self.curation = curation
+        self.key_of = key_of
+        self.changed: Counter = Counter()  # mentions changed, per action
+        self._target: dict[str, str] = {}  # compact key -> key (merge, rename, aliases)
+        self._dropped: set[str] = set()
+        self._splits: dict[tuple[str, str], str] = {}  # (compact key, paper id) -> key
+        self._types: dict[str, tuple[str, str]] = {}  # final key -> (type, name as written)
+        self._names: dict[str, str] = {}  # final key -> display name
+        self._actions: dict[str, list[tuple[str, str]]] = {}  # compact key -> [(action, name as written)]
+        self._used: set[tuple[str, str]] = set()
+        for group in curation.merge:
             self._redirect("merge", group[0], group[1:], name=group[0])
-        for old, new in c.rename:
+        for old, new in curation.rename:
             self._redirect("rename", new, (old,), name=new)
-        for canonical, aliases in c.aliases:
+        for canonical, aliases in curation.aliases:
             self._redirect("aliases", canonical, aliases)
-        for split in c.split:
+        for split in curation.split:
             for name, papers in split.into:
                 for paper in papers:
                     self._splits[(self._compact(split.name), paper)] = self.key_of(name)
                 self._names.setdefault(self.key_of(name), name)
             self._watch("split", split.name)
-        for name in c.drop:
+        for name in curation.drop:
             self._dropped.add(self._compact(name))
             self._watch("drop", name)
-        for name, kind in c.retype:
-            self._types[self.final_key(self.key_of(name))] = kind
-            self._watch("retype", name)
+        for name, kind in curation.retype:
+            self._types[self.final_key(self.key_of(name))] = (kind, name)
 
     def _compact(self, name: str) -> str:
         return compact_key(self.key_of(name))
@@ -225,9 +221,10 @@ class AppliedCuration:
 
     def type_of(self, key: str) -> str | None:
         """The type the curation gives a concept (``benchmark`` included), if any."""
-        kind = self._types.get(key)
-        if kind is not None:
-            self._used.update(("retype", name) for a, name in self._actions.get(compact_key(key), ()) if a == "retype")
+        if key not in self._types:
+            return None
+        kind, name = self._types[key]
+        self._used.add(("retype", name))
         return kind
 
     def name_of(self, key: str) -> str | None:
@@ -246,7 +243,9 @@ class AppliedCuration:
         if c.retype:
             parts.append(_plural(len(c.retype), "retype"))
         lines = [f"curation {c.source}: " + (", ".join(parts) or "empty")]
-        unused = sorted({(action, name) for entries in self._actions.values() for action, name in entries} - self._used)
+        listed = {entry for entries in self._actions.values() for entry in entries}
+        listed |= {("retype", name) for _, name in self._types.values()}
+        unused = sorted(listed - self._used)
         if unused:
             lines.append("curation entries that matched no mention: " + "; ".join(f"{a} {n!r}" for a, n in unused))
         return lines
