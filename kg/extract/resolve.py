@@ -108,6 +108,7 @@ class Resolution:
 _FIRST_PERSON = "FIRST_PERSON"
 _BENCHMARK_NAME = re.compile(r"\S(?:bench|benchmark)\b|\bbench\b")
 _CUE_SIDES = ("before", "just_before", "after")
+_MARKUP = re.compile(r"[\\{}<>]")
 _Found = tuple[str, "str | None", int, "str | None"]
 """What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
 
@@ -353,9 +354,12 @@ class Resolver:
         return kept
 
     def _is_stopped(self, draft: _Draft) -> bool:
-        """Not a concept: a stopped name ("GPU"), a version of one ("TPU v3"), or a generic phrase."""
+        """Not a concept: a stopped name ("GPU"), a version of one ("TPU v3"), a generic phrase,
+        or markup the abstract kept ("\\textbf{Positional")."""
         not_names = self.settings.not_names
-        if draft.text.lower() in not_names or draft.key in not_names or draft.key in self.settings.generic_phrases:
+        if _MARKUP.search(draft.text) or draft.text.lower() in not_names or draft.key in not_names:
+            return True
+        if draft.key in self.settings.generic_phrases:
             return True
         return draft.rule == _VERSIONED and draft.text.split()[0].lower() in not_names
 
