@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 import networkx as nx
 from tqdm import tqdm
 
+from kg.extract.curation import Curation
 from kg.extract.pipeline import build_pipeline
 from kg.extract.resolve import Resolution, Resolver, rule_weights
 from kg.extract.spot import SpottedPaper, spot_papers
@@ -49,10 +50,11 @@ class BuildSummary:
             "mentions: " + _counts(self.mentions),
             "concepts: " + _counts(self.concepts),
             "edges: " + _counts(self.edges),
+            *self.notes,
             "seconds: " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in self.seconds.items()),
         ]
         out += [f"wrote {path}" for path in self.files]
-        return out + self.notes
+        return out
 
 
 def _counts(counter: Counter) -> str:
@@ -115,15 +117,18 @@ def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] 
 def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = EXPORTS,
           fmt: str | None = None, fields: Mapping[str, str] | None = None,
           links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
-          show_progress: bool = False) -> tuple[nx.MultiDiGraph, BuildSummary]:
-    """Read the inputs, extract, assemble the graph and write its exports into ``out_dir``."""
+          show_progress: bool = False, curation: Curation | None = None) -> tuple[nx.MultiDiGraph, BuildSummary]:
+    """Read the inputs, extract (applying ``curation``, see :mod:`kg.extract.curation`),
+    assemble the graph and write its exports into ``out_dir``."""
     summary = BuildSummary(read=log or ReadLog())
     started = time.perf_counter()
     papers = read_papers(inputs, summary.read, fmt, fields)
     summary.seconds["read"] = time.perf_counter() - started
     summary.papers = len(papers)
 
-    extraction = extract(papers, show_progress=show_progress, seconds=summary.seconds)
+    resolver = Resolver(curation=curation) if curation is not None else None
+    extraction = extract(papers, resolver=resolver, show_progress=show_progress, seconds=summary.seconds)
+    summary.notes = list(extraction.resolution.notes)
     started = time.perf_counter()
     graph = assemble(extraction, links)
     summary.seconds["assemble"] = time.perf_counter() - started

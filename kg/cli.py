@@ -82,24 +82,34 @@ def main() -> None:
               help="RELATED_TO links kept per paper (0: none).")
 @click.option("--max-concept-share", type=click.FloatRange(0, 1), default=0.25, show_default=True,
               help="A concept in a larger share of the papers does not link them.")
+@click.option("--curation", "curation_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Curation file of corrections to the concepts (merge, rename, split, drop, retype, aliases). "
+                   "Default: curation.yaml in the working directory, if there is one.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any input record was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages; only the summary.")
 @input_options
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top_k: int, max_concept_share: float,
-          strict: bool, quiet: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
+          curation_path: Path | None, strict: bool, quiet: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
     """Build the graph of INPUTS (files or folders; default: seeds/) and write its exports.
 
     Malformed records are reported with file and line, counted and skipped; the rest goes on.
     Exports are written atomically: an interrupted build leaves the previous files intact.
     """
     from kg.build import EXPORTS, build as run_build
+    from kg.extract.curation import CURATION_FILE, Curation, CurationError
     from kg.graph import LinkSettings
 
     log = ReadLog(on_problem=None if quiet else _report_problem)
     try:
+        path = curation_path or (CURATION_FILE if CURATION_FILE.is_file() else None)
+        curation = Curation.load(path) if path is not None else None
+    except (CurationError, OSError) as error:
+        _fail(str(error))
+        return
+    try:
         _, summary = run_build(
             list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
-            LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet,
+            LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet, curation=curation,
         )
     except InputError as error:
         _fail(str(error))
@@ -153,13 +163,17 @@ def extract(inputs: tuple[Path, ...], output: Path | None, gold: bool, fmt: str 
 @click.argument("gold_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--fold", "folds", multiple=True, metavar="LABEL=LABEL",
               help="Score one label as another, e.g. --fold model=method for SciERC. Repeatable.")
+@click.option("--split", "splits", multiple=True, metavar="NAME",
+              help="Score only the records of this split (the records' 'split' field). Repeatable.")
+@click.option("--per-record", is_flag=True,
+              help="Extract each record alone, not the paragraphs of one document (id before '|') together.")
 @click.option("--top", type=click.IntRange(0), default=10, show_default=True, help="False positives and misses listed per label.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
-def evaluate(gold_files: tuple[Path, ...], folds: tuple[str, ...], top: int, as_json: bool) -> None:
+def evaluate(gold_files: tuple[Path, ...], folds: tuple[str, ...], splits: tuple[str, ...], per_record: bool,
+             top: int, as_json: bool) -> None:
     """Score the extractor on gold annotations: precision, recall and F1 per label, exact spans
     and partial matches (character IoU >= 0.5, one-to-one); benchmark counts as dataset."""
-    from kg.build import extract as run_extract
-    from kg.evaluate import SCORED_LABELS, Span, gold_paper, read_gold, report, score
+    from kg.evaluate import SCORED_LABELS, extract_gold, read_gold, report, score
 
     fold = {}
     for value in folds:
@@ -168,18 +182,22 @@ def evaluate(gold_files: tuple[Path, ...], folds: tuple[str, ...], top: int, as_
             raise click.BadParameter(f"{value!r}: use LABEL=LABEL", param_hint="--fold")
         fold[source] = target
     for path in gold_files:
-        records = list(read_gold(path, fold))
-        extraction = run_extract([gold_paper(r) for r in records], show_progress=True)
-        predicted = [Span(m.paper_id, m.start, m.end, m.label) for m in extraction.resolution.mentions]
+        try:
+            records = list(read_gold(path, fold, splits))
+        except (ValueError, OSError) as error:
+            _fail(str(error))
+            return
+        predicted = extract_gold(records, per_record)
         scores = score([s for r in records for s in r.spans], predicted, fold, {r.id: r.text for r in records})
         if as_json:
             table = {kind: {label: {"precision": round(t.precision, 4), "recall": round(t.recall, 4), "f1": round(t.f1, 4),
                                      "tp": t.tp, "fp": t.fp, "fn": t.fn}
                             for label, t in tallies.items() if label in (*SCORED_LABELS, "micro")}
                      for kind, tallies in (("exact", scores.exact), ("partial", scores.partial))}
-            click.echo(json.dumps({"gold": str(path), "records": len(records), **table}, sort_keys=True))
+            click.echo(json.dumps({"gold": str(path), "records": len(records), "splits": sorted(splits), **table},
+                                  sort_keys=True))
         else:
-            click.echo(f"{path} ({len(records)} records)")
+            click.echo(f"{path} ({len(records)} records{', splits ' + ', '.join(splits) if splits else ''})")
             click.echo(report(scores, top))
 
 

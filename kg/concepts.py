@@ -96,6 +96,31 @@ def is_bare_acronym(text: str) -> bool:
     return len(letters) >= 2 and letters.isalpha() and letters.isupper()
 
 
+_SECTION_NUMBER = re.compile(r"^[A-Z]?\d*(?:\.\d+)+")
+
+
+def is_ambiguous_code(text: str) -> bool:
+    """A bare acronym, a code of at most three letters and digits ("C4", "L2", "M3"), a
+    section number ("A.1") or a token opening with a digit ("300D", "2L"): such a token
+    names something only where a definition, the lexicon or the context says what.
+
+    >>> [is_ambiguous_code(t) for t in ("APE", "C4", "A.1.7", "300D", "GPT-4o", "T5-Base", "ClimaX")]
+    [True, True, True, True, False, False, False]
+    """
+    if is_bare_acronym(text) or text[:1].isdigit() or _SECTION_NUMBER.match(text):
+        return True
+    return " " not in text and len(re.sub(r"[^A-Za-z0-9]", "", text)) <= 3
+
+
+def is_coined_name(text: str) -> bool:
+    """A word with a capital inside or a digit: a coined name, not a phrase of plain words.
+
+    >>> [is_coined_name(t) for t in ("ClimaX", "GPT-4o", "LLMs", "Natural Language", "exact match")]
+    [True, True, True, False, False]
+    """
+    return any(any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word) for word in text.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A resolved mention: where it is, what it names, and how the paper relates to it."""

@@ -12,6 +12,11 @@ SciERC, whose Method covers models). Gold labels we do not extract (``metric``) 
 of the gold side; predictions are all counted, so a prediction that matches nothing is a
 false positive.
 
+Records whose ids share the part before ``|`` (GSAP-NER: ``paper.txt|text_unit_7``) are
+paragraphs of one document. :func:`extract_gold` extracts each document as one text, as the
+product reads a paper, so an acronym defined in one paragraph serves the next; offsets are
+mapped back to the records.
+
 >>> gold = [Span("a", 0, 4, "model")]
 >>> score(gold, [Span("a", 0, 4, "model"), Span("a", 10, 12, "task")]).exact["model"].f1
 1.0
@@ -79,11 +84,20 @@ class GoldRecord:
     id: str
     text: str
     spans: tuple[Span, ...]
+    split: str = ""
+
+    @property
+    def document(self) -> str:
+        """The document the record is a part of: its id up to ``|``, else the record itself."""
+        return self.id.partition("|")[0]
 
 
-def read_gold(path: Path, fold: Mapping[str, str] | None = None) -> Iterator[GoldRecord]:
-    """The records of a gold JSONL file, labels folded and limited to the scored ones."""
+def read_gold(path: Path, fold: Mapping[str, str] | None = None,
+              splits: Iterable[str] = ()) -> Iterator[GoldRecord]:
+    """The records of a gold JSONL file, labels folded and limited to the scored ones;
+    only the records of ``splits`` when given (``cv-fold-3-test`` ...)."""
     mapping = {**BASE_FOLD, **(fold or {})}
+    wanted = set(splits)
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -95,7 +109,9 @@ def read_gold(path: Path, fold: Mapping[str, str] | None = None) -> Iterator[Gol
                     for e in record.get("entities", [])
                     if mapping.get(e["label"], e["label"]) in SCORED_LABELS
                 )
-                yield GoldRecord(str(record["id"]), record["text"], spans)
+                split = str(record.get("split", ""))
+                if not wanted or split in wanted:
+                    yield GoldRecord(str(record["id"]), record["text"], spans, split)
             except (json.JSONDecodeError, KeyError, TypeError) as error:
                 raise ValueError(f"{path}:{number}: not a gold record ({error})") from error
 
@@ -106,6 +122,43 @@ def gold_paper(record: GoldRecord) -> Paper:
     Only XML-forbidden characters are replaced (length kept), so gold offsets stay valid.
     """
     return Paper(id=record.id, title="", abstract=replace_xml_forbidden(record.text), source="gold")
+
+
+DOCUMENT_JOINER = "\n\n"
+"""What separates the paragraphs of one document when they are extracted as one text."""
+
+
+def gold_documents(records: Iterable[GoldRecord]) -> tuple[list[Paper], dict[str, list[tuple[int, GoldRecord]]]]:
+    """Each document of ``records`` as one paper, its paragraphs joined in file order, and
+    per document the offset at which each record starts."""
+    parts: dict[str, list[tuple[int, GoldRecord]]] = defaultdict(list)
+    lengths: dict[str, int] = {}
+    for record in records:
+        offset = lengths.get(record.document, -len(DOCUMENT_JOINER)) + len(DOCUMENT_JOINER)
+        parts[record.document].append((offset, record))
+        lengths[record.document] = offset + len(record.text)
+    papers = [Paper(id=document, title="", abstract=DOCUMENT_JOINER.join(replace_xml_forbidden(r.text) for _, r in members),
+                    source="gold") for document, members in parts.items()]
+    return papers, parts
+
+
+def extract_gold(records: list[GoldRecord], per_record: bool = False) -> list[Span]:
+    """The extractor's spans on gold records: documents extracted whole (see the module
+    docstring), or each record alone with ``per_record``."""
+    from kg.build import extract
+
+    if per_record:
+        resolution = extract([gold_paper(r) for r in records]).resolution
+        return [Span(m.paper_id, m.start, m.end, m.label) for m in resolution.mentions]
+    papers, parts = gold_documents(records)
+    resolution = extract(papers).resolution
+    spans = []
+    for m in resolution.mentions:
+        for offset, record in parts[m.paper_id]:
+            if offset <= m.start and m.end <= offset + len(record.text):
+                spans.append(Span(record.id, m.start - offset, m.end - offset, m.label))
+                break
+    return spans
 
 
 def _iou(a: Span, b: Span) -> float:
@@ -182,3 +235,75 @@ def report(scores: Scores, top: int = 10) -> str:
             if common:
                 lines.append(f"top {title} ({label}): {common}")
     return "\n".join(lines)
+
+
+# --- relations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelationGold:
+    """A paper and the hand-labelled relation of some of its concepts (None: not a concept);
+    ``part`` says whether rules were tuned while looking at it (``dev``) or not (``heldout``)."""
+
+    paper: Paper
+    relations: dict[str, str | None]
+    part: str = "dev"
+
+
+@dataclass
+class RelationScores:
+    """Accuracy of the paper–concept relations against hand labels, and the majority baseline."""
+
+    pairs: int = 0
+    correct: int = 0
+    unmatched: int = 0
+    majority: str = ""
+    majority_count: int = 0
+    confusion: Counter = field(default_factory=Counter)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.pairs if self.pairs else 0.0
+
+    @property
+    def baseline(self) -> float:
+        return self.majority_count / self.pairs if self.pairs else 0.0
+
+
+def read_relation_gold(path: Path) -> list[RelationGold]:
+    """A relation fixture: one JSON line per paper, ``{id, title, abstract, source, set, pairs:
+    [{concept, name, relation}]}`` (``relation`` null marks a span that is no concept)."""
+    gold = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                paper = Paper(id=record["id"], title=record["title"], abstract=record["abstract"], source=record["source"])
+                gold.append(RelationGold(paper, {p["concept"]: p["relation"] for p in record["pairs"]}, record.get("set", "dev")))
+    return gold
+
+
+def pair_relations(mentions: Iterable) -> dict[tuple[str, str], str]:
+    """The relation of each (paper, concept) pair (the corpus stage gives all the mentions of
+    a pair the same one)."""
+    return {(m.paper_id, m.concept): m.relation for m in mentions}
+
+
+def score_relations(gold: list[RelationGold], predicted: Mapping[tuple[str, str], str]) -> RelationScores:
+    """Accuracy over the labelled pairs (a concept the extractor no longer finds counts as
+    wrong), next to always answering the commonest label."""
+    scores = RelationScores()
+    labels = Counter()
+    for item in gold:
+        for concept, relation in item.relations.items():
+            if relation is None:
+                continue
+            guess = predicted.get((item.paper.id, concept))
+            scores.pairs += 1
+            scores.correct += guess == relation
+            scores.unmatched += guess is None
+            scores.confusion[(relation, guess or "-")] += 1
+            labels[relation] += 1
+    if labels:
+        scores.majority, scores.majority_count = labels.most_common(1)[0]
+    return scores

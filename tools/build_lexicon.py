@@ -199,6 +199,13 @@ NON_ACTIVITY_HEADS = frozenset(
 """Nouns with an activity ending that name things or fields, not tasks ("Penn Action", "Chart
 Collection", "College Computer Science", "Computer Vision")."""
 
+TECHNIQUE_HEADS = frozenset(
+    "learning training pre-training pretraining fine-tuning finetuning augmentation augmentations "
+    "embedding embeddings distillation regularization".split()
+)
+"""Heads that make a name a technique, not a task: PwC lists "Transfer Learning", "Data
+Augmentation" and "Sentence Embeddings" as tasks, but papers use them as methods."""
+
 GENERIC_HEADS = frozenset("dataset datasets data corpus database benchmark benchmarks set collection".split())
 """Heads of descriptive dataset labels: "Video Dataset", "Radar Dataset"."""
 
@@ -946,6 +953,17 @@ def pick_loser(group: list[Entry]) -> Entry:
     return min(group, key=type_strength)
 
 
+def retype_techniques(entries: list[Entry], stats: Stats) -> None:
+    """Type ``method`` a task whose head word names a technique ("Multi-Task Learning",
+    "Data Augmentation"), unless a prepositional modifier makes it an activity
+    ("Few-Shot Transfer Learning for Saliency Prediction" stays a task)."""
+    for entry in entries:
+        words = entry.name.split()
+        if entry.type == "task" and task_head(entry.name).casefold() in TECHNIQUE_HEADS and words[-1] == task_head(entry.name):
+            stats.drop("task named by a technique head: task -> method", entry.name)
+            entry.type = "method"
+
+
 def mark_benchmarks(entries: list[Entry]) -> None:
     """Type evaluation suites ``benchmark``: names from evaluation harnesses (which include GLUE,
     SuperGLUE, MMLU, GSM8K, HellaSwag, BIG-bench) and names announcing one ("...Bench")."""
@@ -1215,6 +1233,7 @@ def build(raw_dir: Path, stats: Stats) -> list[Entry]:
     entries = apply_filters(entries, LATE_FILTERS, stats)
     entries = resolve_types(entries, stats, key=lambda e: runtime_key(e.name))
     drop_ambiguous_aliases(entries, stats)
+    retype_techniques(entries, stats)
     mark_benchmarks(entries)
     finalise(entries)
     for entry in entries:

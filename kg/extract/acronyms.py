@@ -20,6 +20,9 @@ _SHORT_FORM = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9\-./&+]{0,9}$")
 _STOP_BEFORE = {",", ";", ":", "(", ")", "[", "]", ".", "?", "!", '"', "“", "”"}
 
 
+_DETERMINERS = frozenset({"a", "an", "the"})
+
+
 def is_short_form(text: str) -> bool:
     """Whether ``text`` could be an abbreviation: 2–10 characters, a capital, not a plain word.
 
@@ -80,6 +83,8 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
             continue
         char_start = window.end_char - len(long_text)
         long_span = doc.char_span(char_start, window.end_char, alignment_mode="strict")
+        while long_span is not None and len(long_span) > 1 and long_span[0].lower_ in _DETERMINERS:
+            long_span = long_span[1:]  # "a decoder-only diffusion transformer (DiT)"
         if long_span is not None:
             pairs.append((long_span, short))
     return pairs

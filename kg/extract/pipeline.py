@@ -14,6 +14,7 @@ the corpus stage decides), span ``id_`` = rule name. Definitions also go to
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +119,14 @@ INFIXES = LIST_ELLIPSES + LIST_ICONS + [
 
 
 # "BERT-based", "GPT-like", "task-specific": the name and the modifier become two tokens.
-SUFFIXES = [r"(?<=[A-Za-z0-9])-(?:based|like|style|driven|aware|guided|specific|free|only|powered|centric|oriented|inspired|enhanced)$"]
+# A sentence's full stop after a name such as "ImageNet-1K" (see TOKEN_MATCH).
+SUFFIXES = [r"(?<=[A-Za-z0-9])-(?:based|like|style|driven|aware|guided|specific|free|only|powered|centric|oriented|inspired|enhanced)$",
+            r"(?<=[0-9][KMBTkmbt])\.$"]
+
+
+# "ImageNet-1K", "JFT-300M", "Llama-3-8B": a name ending in a number with a unit letter stays one
+# token (spaCy's suffix rules would split the unit off as in "4K"); a bare "4K" still splits.
+TOKEN_MATCH = r"^(?=.*[A-Za-z].*[0-9])[A-Za-z0-9][A-Za-z0-9\-.]*[0-9][KMBTkmbt]$"
 
 
 def blank_pipeline() -> Language:
@@ -126,6 +134,7 @@ def blank_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.tokenizer.infix_finditer = compile_infix_regex(INFIXES).finditer
     nlp.tokenizer.suffix_search = compile_suffix_regex(SUFFIXES + list(nlp.Defaults.suffixes)).search
+    nlp.tokenizer.token_match = re.compile(TOKEN_MATCH).match
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -143,4 +152,5 @@ def pipeline_fingerprint(rules_dir: Path | None = None) -> str:
     """What the per-paper stage's output depends on besides the text: rule files and versions."""
     directory = rules_dir or DATA_DIR
     files = [directory / "patterns.jsonl", *(directory / name for name in VOCAB_FILES if (directory / name).exists())]
-    return fingerprint(*files, extra=f"kg {__version__}; spaCy {spacy.__version__}")
+    tokenizer = "|".join([*INFIXES, *SUFFIXES, TOKEN_MATCH])
+    return fingerprint(*files, extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}")

@@ -10,6 +10,7 @@ mentions), a display name and aliases, and each mention its relation to its pape
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +21,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.concepts import Concept, Mention, compact_key, concept_key, is_bare_acronym
+from kg.concepts import (
+    Concept, Mention, compact_key, concept_key, is_ambiguous_code, is_bare_acronym, is_coined_name, pluralise_phrase,
+)
+from kg.extract.curation import AppliedCuration, Curation
 from kg.extract.lexicon import Lexicon, LexiconMatcher
 from kg.extract.pipeline import blank_pipeline
 from kg.extract.rules import DATA_DIR, fingerprint
@@ -28,9 +32,14 @@ from kg.extract.spot import SpottedPaper
 from kg.papers import FIELDS, Paper
 from kg.schema import CONCEPT_TYPES
 
-# Rules in three tiers: when spans overlap, a lower tier wins, then the longer span.
+_VERSIONED = "name-version"
+_DEFINED_ELSEWHERE = "defined-long-form"
+_CURATED_ALIAS = "curation-alias"
+
+# Rules in three tiers: when spans overlap, a lower tier wins, then the longer span. A name with
+# its version ("BERT Large") outranks the lexicon's bare name inside it.
 _TIERS = {
-    "lexicon": 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0,
+    "lexicon": 0, _CURATED_ALIAS: 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0, _VERSIONED: 0,
     "acronym-short": 1, "acronym-use": 1, "name": 2,
 }
 _PHRASE_TIER = 2
@@ -88,13 +97,18 @@ class _Draft:
 
 @dataclass(frozen=True)
 class Resolution:
-    """What stage 2 produced: concepts by key, and mentions in paper order."""
+    """What stage 2 produced: concepts by key, mentions in paper order, and notes for the
+    build summary (what the curation file changed)."""
 
     concepts: dict[str, Concept]
     mentions: list[Mention]
+    notes: tuple[str, ...] = ()
 
 
 _FIRST_PERSON = "FIRST_PERSON"
+_BENCHMARK_NAME = re.compile(r"\S(?:bench|benchmark)\b|\bbench\b")
+_CUE_SIDES = ("before", "just_before", "after")
+_MARKUP = re.compile(r"[\\{}<>]")
 _Found = tuple[str, "str | None", int, "str | None"]
 """What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
 
@@ -128,7 +142,7 @@ class _SentenceContext:
         self.cues: list[tuple[int, int, int, str, str, str]] = []  # start, end, sentence, relation, side, text
         strings = doc.vocab.strings
         spec = resolver.settings.relations
-        self.before_window, self.after_window = spec["before_window"], spec["after_window"]
+        self.windows = {side: spec[f"{side}_window"] for side in _CUE_SIDES}
         for match_id, start, end in resolver.cue_matcher(doc):
             name = strings[match_id]
             if name == _FIRST_PERSON:
@@ -143,9 +157,9 @@ class _SentenceContext:
         for cue_start, cue_end, cue_sentence, relation, side, text in self.cues:
             if cue_sentence != sentence:
                 continue
-            if side == "before" and cue_end <= start and start - cue_end <= self.before_window:
+            if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
                 near.append((start - cue_end, cue_start - cue_end, relation, text))
-            elif side == "after" and cue_start >= end and cue_start - end <= self.after_window:
+            elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
                 near.append((cue_start - end, cue_start - cue_end, relation, text))
         return sorted(near)
 
@@ -154,16 +168,18 @@ class Resolver:
     """Holds what resolution needs once: the tokenizer's vocab, the lexicon matcher, cue matcher."""
 
     def __init__(self, lexicon: Lexicon | None = None, settings: CorpusSettings | None = None,
-                 nlp: Language | None = None):
+                 nlp: Language | None = None, curation: Curation | None = None):
         self.nlp = nlp or blank_pipeline()
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.settings = settings or CorpusSettings.load()
+        self.curation = curation
         self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon)
+        self.alias_matchers = self._alias_matchers(curation.alias_surfaces() if curation else [])
         relations = self.settings.relations
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.cue_meaning: dict[str, tuple[str, str]] = {}
         for relation, spec in relations["cues"].items():
-            for side in ("before", "after"):
+            for side in _CUE_SIDES:
                 for cue in spec.get(side, []):
                     for phrase in _cue_forms(cue):
                         name = f"{relation}|{side}|{phrase}"
@@ -171,15 +187,41 @@ class Resolver:
                         self.cue_matcher.add(name, [self.nlp.make_doc(phrase)])
         self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
+        self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
+
+    def _alias_matchers(self, surfaces: list[str]) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """Matchers of the curation's aliases: as written when they have capitals, else in any case."""
+        exact, lower = PhraseMatcher(self.nlp.vocab, attr="ORTH"), PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for surface in surfaces:
+            matcher = lower if surface == surface.lower() else exact
+            matcher.add(_CURATED_ALIAS, [self.nlp.make_doc(surface)])
+        return exact, lower
 
     @property
     def fingerprint(self) -> str:
-        return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}"
+        curation = self.curation.fingerprint if self.curation else ""
+        return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}-{curation}"
 
     # --- pass A: one paper ------------------------------------------------------------------
 
-    def draft_paper(self, paper: Paper, spotted: SpottedPaper, rule_weights: dict[str, int]) -> list[_Draft]:
-        """The paper's non-overlapping mentions with keys, votes and relation cues."""
+    def long_form_matcher(self, spotted: Iterable[SpottedPaper]) -> PhraseMatcher:
+        """The long forms the corpus's papers define ("large language models (LLMs)"), to be
+        found in every paper: one that writes "large language models" without defining it
+        names the same concept. One-word and generic long forms are left out."""
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        forms = {a.long.lower() for s in spotted for a in s.abbreviations}
+        for form in sorted(forms):
+            words = form.split()
+            plain = all(w.replace("-", "").isalpha() for w in words)
+            if len(words) < 2 or not plain or concept_key(form) in self.settings.generic_phrases:
+                continue
+            matcher.add(_DEFINED_ELSEWHERE, list(self.nlp.tokenizer.pipe(sorted({form, pluralise_phrase(form)}))))
+        return matcher
+
+    def draft_paper(self, paper: Paper, spotted: SpottedPaper, rule_weights: dict[str, int],
+                    long_forms: PhraseMatcher | None = None) -> list[_Draft]:
+        """The paper's non-overlapping mentions with keys, votes and relation cues
+        (``long_forms``: see :meth:`long_form_matcher`)."""
         abbreviations = {a.short: concept_key(a.long) for a in spotted.abbreviations}
         drafts: list[_Draft] = []
         for field_name in FIELDS:
@@ -188,7 +230,7 @@ class Resolver:
                 continue
             doc = tokens.to_doc(self.nlp.vocab)
             context = _SentenceContext(doc, self)
-            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights):
+            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms):
                 span = doc.char_span(start, end)
                 key = self._key(span.text, abbreviations)
                 if not key:
@@ -206,17 +248,29 @@ class Resolver:
                 ))
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
-    def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper,
-                         rule_weights: dict[str, int]) -> list[tuple[tuple[int, int], list[_Found]]]:
-        """Stage-1 candidates and lexicon matches, grouped by span, overlaps removed."""
+    def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper, rule_weights: dict[str, int],
+                         long_forms: PhraseMatcher | None) -> list[tuple[tuple[int, int], list[_Found]]]:
+        """Stage-1 candidates, lexicon matches and long forms defined in the corpus, grouped by
+        span, overlaps removed."""
         by_span: dict[tuple[int, int], list[_Found]] = defaultdict(list)
         for candidate in spotted.candidates:
             if candidate.field == field_name:
                 by_span[(candidate.start, candidate.end)].append(
                     (candidate.rule, candidate.label, rule_weights.get(candidate.rule, 1), None))
+        versioned = {start: end for (start, end), found in by_span.items() if any(f[0] == _VERSIONED for f in found)}
         for start, end, entry in self.lexicon_matcher.find(doc):
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1, entry.key))
+            if versioned.get(span.start_char, 0) > span.end_char:
+                # "SQuAD 2.0" is of the type of the "SQuAD" it versions
+                by_span[(span.start_char, versioned[span.start_char])].append(("lexicon", entry.type, 1, None))
+        for _, start, end in long_forms(doc) if long_forms is not None else ():
+            span = doc[start:end]
+            by_span[(span.start_char, span.end_char)].append((_DEFINED_ELSEWHERE, None, 1, None))
+        for matcher in self.alias_matchers:
+            for _, start, end in matcher(doc):
+                span = doc[start:end]
+                by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
         ranked = sorted(by_span.items(),
                         key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
         taken: list[tuple[int, int]] = []
@@ -236,12 +290,12 @@ class Resolver:
         return self.lexicon.canonical_key(key) or key
 
     def _drop_unsupported_acronyms(self, drafts: list[_Draft], abbreviations: dict[str, str]) -> list[_Draft]:
-        """A bare acronym ("APE") stays only when this paper defines it, the lexicon knows it,
-        or this paper says what it is ("the APE benchmark", "we propose APE")."""
+        """A bare acronym or short code ("APE", "C4") stays only when this paper defines it, the
+        lexicon knows it, or this paper says what it is ("the APE benchmark", "we propose APE")."""
         supported = {d.key for d in drafts if d.votes or d.rule in self.proposal_rules}
         kept = []
         for draft in drafts:
-            bare = is_bare_acronym(draft.text) and draft.key == concept_key(draft.text)
+            bare = is_ambiguous_code(draft.text) and draft.key == concept_key(draft.text)
             known = self.lexicon.entry(draft.key) is not None or draft.text.rstrip("s") in abbreviations
             if bare and not known and draft.key not in supported:
                 continue
@@ -252,16 +306,22 @@ class Resolver:
 
     def resolve(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int]) -> Resolution:
         """Stage 2 over all papers (``(paper, spotted)`` pairs, any order; output is sorted)."""
+        pairs = list(pairs)
+        long_forms = self.long_form_matcher(spotted for _, spotted in pairs)
         drafts: list[_Draft] = []
         texts: dict[str, Paper] = {}
         for paper, spotted in pairs:
             texts[paper.id] = paper
-            drafts.extend(self.draft_paper(paper, spotted, rule_weights))
+            drafts.extend(self.draft_paper(paper, spotted, rule_weights, long_forms))
         drafts = [d for d in drafts if not self._is_stopped(d)]
         self._merge_compact_keys(drafts)
-        types = self._decide_types(drafts)
+        curation = AppliedCuration(self.curation, self.name_key) if self.curation else None
+        if curation is not None:
+            drafts = self._curate(drafts, curation)
+        types = self._decide_types(drafts, curation)
         drafts = [d for d in drafts if d.key in types]
-        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules}
+        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules or self._names_contribution(d, types)}
+        self._speak_for_the_authors(drafts, proposed)
         mentions = []
         for draft in sorted(drafts, key=lambda d: (d.paper_id, FIELDS.index(d.field), d.start)):
             concept_type, benchmark_votes = types[draft.key]
@@ -273,13 +333,35 @@ class Resolver:
                 label=concept_type, rule=draft.rule, sentence=paper.text(draft.field)[start:end],
                 concept=draft.key, relation=relation, trigger=trigger,
             ))
-        concepts = self._concepts(mentions, types)
+        mentions = self._one_relation_per_pair(mentions)
+        concepts = self._concepts(mentions, types, curation)
         mentions = [replace(m, label=concepts[m.concept].label) for m in mentions]
-        return Resolution(concepts=concepts, mentions=mentions)
+        return Resolution(concepts=concepts, mentions=mentions, notes=tuple(curation.report()) if curation else ())
+
+    def name_key(self, name: str) -> str:
+        """The concept key a written name gets: its normalised form, or its lexicon entry's."""
+        return self._key(name, {})
+
+    @staticmethod
+    def _curate(drafts: list[_Draft], curation: AppliedCuration) -> list[_Draft]:
+        """The drafts with the curation's merges, renames, splits, aliases applied, and its drops left out."""
+        kept = []
+        for draft in drafts:
+            key = curation.key(draft.key, draft.paper_id)
+            if key is not None:
+                draft.key = key
+                kept.append(draft)
+        return kept
 
     def _is_stopped(self, draft: _Draft) -> bool:
-        text = draft.text.lower()
-        return text in self.settings.not_names or draft.key in self.settings.not_names or draft.key in self.settings.generic_phrases
+        """Not a concept: a stopped name ("GPU"), a version of one ("TPU v3"), a generic phrase,
+        or markup the abstract kept ("\\textbf{Positional")."""
+        not_names = self.settings.not_names
+        if _MARKUP.search(draft.text) or draft.text.lower() in not_names or draft.key in not_names:
+            return True
+        if draft.key in self.settings.generic_phrases:
+            return True
+        return draft.rule == _VERSIONED and draft.text.split()[0].lower() in not_names
 
     def _merge_compact_keys(self, drafts: list[_Draft]) -> None:
         """Keys equal but for spaces name one concept; the lexicon's key, else the most
@@ -295,12 +377,16 @@ class Resolver:
         for draft in drafts:
             draft.key = representative[draft.key]
 
-    def _decide_types(self, drafts: list[_Draft]) -> dict[str, tuple[str, bool]]:
-        """Each key's type and whether it is a benchmark; keys nothing types are left out."""
+    def _decide_types(self, drafts: list[_Draft], curation: AppliedCuration | None = None) -> dict[str, tuple[str, bool]]:
+        """Each key's type and whether it is a benchmark (the curation's word first, then the
+        lexicon's, then the votes); keys nothing types are left out."""
         votes: dict[str, Counter] = defaultdict(Counter)
         named: set[str] = set()
+        coined: set[str] = set()
         for draft in drafts:
             named.add(draft.key)
+            if is_coined_name(draft.text) and concept_key(draft.text) == draft.key:
+                coined.add(draft.key)
             for label, weight in draft.votes:
                 votes[draft.key][label] += weight
         order = self.settings.type_order
@@ -308,18 +394,55 @@ class Resolver:
         for key in sorted(named):
             entry = self.lexicon.entry(key)
             tally = votes.get(key, Counter())
+            if entry is None and _BENCHMARK_NAME.search(key):
+                tally = tally + Counter(benchmark=1)  # "E3D-Bench", "Union14M-Benchmark" name evaluation suites
             benchmark = tally["benchmark"] > 0 or (entry is not None and entry.type == "benchmark")
             by_type = Counter({t: tally[t] + (tally["benchmark"] if t == "dataset" else 0) for t in CONCEPT_TYPES})
-            if entry is not None:
+            curated = curation.type_of(key) if curation is not None else None
+            if curated is not None:
+                concept_type, benchmark = ("dataset", True) if curated == "benchmark" else (curated, False)
+            elif entry is not None:
                 concept_type = "dataset" if entry.type == "benchmark" else entry.type
             elif sum(by_type.values()):
                 concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
-            elif not is_bare_acronym(key.upper()):
+            elif key in coined and not is_bare_acronym(key.upper()):
+                # a coined name nothing types ("ClimaX"); a phrase of plain words nothing
+                # types ("natural language (NL)", "Exact Match (EM)") is no concept
                 concept_type = self.settings.unnamed_type
             else:
                 continue
             decided[key] = (concept_type, benchmark and concept_type == "dataset")
         return decided
+
+    @staticmethod
+    def _speak_for_the_authors(drafts: list[_Draft], proposed: set[tuple[str, str]]) -> None:
+        """A sentence that names what the paper proposes ("ProtInvTree reformulates sequence
+        generation as ...") speaks for the authors as "we" does."""
+        voiced = {(d.paper_id, d.field, d.sentence) for d in drafts if (d.paper_id, d.key) in proposed}
+        for draft in drafts:
+            if (draft.paper_id, draft.field, draft.sentence) in voiced:
+                draft.first_person = True
+
+    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]]) -> bool:
+        """A title names what the paper contributes with a phrase of its own: a method the
+        lexicon does not know, in two or more capitalised words ("Dynamic Token Merging")."""
+        words = draft.text.split()
+        return (
+            draft.field == "title" and draft.key in types and types[draft.key][0] in self.title_contribution_types
+            and len(words) >= 2 and all(w[:1].isupper() for w in words) and self.lexicon.entry(draft.key) is None
+        )
+
+    def _one_relation_per_pair(self, mentions: list[Mention]) -> list[Mention]:
+        """Every mention of a concept in a paper gets the pair's relation: the first of the
+        precedence order among them (the trigger stays with the mentions that gave it)."""
+        rank = {relation: i for i, relation in enumerate(self.settings.relations["precedence"])}
+        best: dict[tuple[str, str], str] = {}
+        for m in mentions:
+            pair = (m.paper_id, m.concept)
+            if pair not in best or rank[m.relation] < rank[best[pair]]:
+                best[pair] = m.relation
+        return [m if m.relation == best[(m.paper_id, m.concept)]
+                else replace(m, relation=best[(m.paper_id, m.concept)], trigger="") for m in mentions]
 
     def _relation(self, draft: _Draft, concept_type: str, proposed: bool) -> tuple[str, str]:
         if proposed:
@@ -331,7 +454,8 @@ class Resolver:
         defaults = self.settings.relations["default_when_first_person" if draft.first_person else "default"]
         return defaults[concept_type], ""
 
-    def _concepts(self, mentions: list[Mention], types: dict[str, tuple[str, bool]]) -> dict[str, Concept]:
+    def _concepts(self, mentions: list[Mention], types: dict[str, tuple[str, bool]],
+                  curation: AppliedCuration | None = None) -> dict[str, Concept]:
         surfaces: dict[str, Counter] = defaultdict(Counter)
         papers: dict[str, set[str]] = defaultdict(set)
         evaluated: set[str] = set()
@@ -345,7 +469,10 @@ class Resolver:
             concept_type, benchmark = types[key]
             entry = self.lexicon.entry(key)
             forms = surfaces[key]
-            if entry is not None:
+            curated_name = curation.name_of(key) if curation is not None else None
+            if curated_name is not None:
+                name = curated_name
+            elif entry is not None:
                 name = entry.name
             else:
                 full = [f for f in forms if concept_key(f) == key] or list(forms)
