@@ -256,7 +256,7 @@ def export() -> None:
 @export.command("neo4j")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @neo4j_options
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=5000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
               help="Rows per transaction.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
 @input_options

@@ -37,7 +37,7 @@ from kg.schema import (
     TYPE_LABELS, check_graph, node_labels,
 )
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 """Rows per transaction: big enough to amortise a round trip, small enough for a modest heap."""
 
 SWEEP_BATCH = 10000
@@ -113,24 +113,35 @@ def _change(variable: str, row: str, with_labels: bool) -> str:
             f" THEN 'unchanged' ELSE 'updated' END")
 
 
+def _overwrite(variable: str, properties: str, clauses: Sequence[str] = ()) -> list[str]:
+    """Replace the element's properties (and run ``clauses``) only when it changed, then mark it.
+
+    An unchanged element keeps its stored properties untouched: re-exporting a graph then
+    writes one small property per element instead of every abstract and evidence list again.
+    """
+    rewrite = " ".join((f"SET {variable} = {properties}", *clauses))
+    return [f"FOREACH (_ IN CASE WHEN change = 'unchanged' THEN [] ELSE [1] END | {rewrite})",
+            f"SET {variable}.{NEO4J_BUILD} = $build",
+            "RETURN change, count(*) AS rows"]
+
+
 def node_cypher(labels: tuple[str, ...]) -> str:
     """The statement writing nodes with exactly ``labels``: MERGE on the kind's key, replace
     all properties, and for concepts reset the type labels (a concept's type can change)."""
     _names(labels)  # refuse anything off the whitelist before building any text
     kind = labels[0]
     key = NODE_KEYS[kind]
-    lines = [
+    clauses = []
+    if kind == CONCEPT.name:
+        clauses.append(f"REMOVE n{_names(CONCEPT_TYPE_LABELS)}")
+    if labels[1:]:
+        clauses.append(f"SET n{_names(labels[1:])}")
+    return "\n".join([
         "UNWIND $rows AS row",
         f"MERGE (n{_names((kind,))} {{{key}: row.{key}}})",
         f"WITH n, row, {_change('n', 'row', with_labels=True)} AS change",
-        f"SET n = row, n.{NEO4J_BUILD} = $build",
-    ]
-    if kind == CONCEPT.name:
-        lines.append(f"REMOVE n{_names(CONCEPT_TYPE_LABELS)}")
-    if labels[1:]:
-        lines.append(f"SET n{_names(labels[1:])}")
-    lines.append("RETURN change, count(*) AS rows")
-    return "\n".join(lines)
+        *_overwrite("n", "row", clauses),
+    ])
 
 
 def relationship_cypher(relation: str) -> str:
@@ -143,8 +154,7 @@ def relationship_cypher(relation: str) -> str:
         f"MATCH (b{_names((target,))} {{{NODE_KEYS[target]}: row.target}})",
         f"MERGE (a)-[r{_names((relation,))}]->(b)",
         f"WITH r, row, {_change('r', 'row.properties', with_labels=False)} AS change",
-        f"SET r = row.properties, r.{NEO4J_BUILD} = $build",
-        "RETURN change, count(*) AS rows",
+        *_overwrite("r", "row.properties"),
     ])
 
 
