@@ -18,6 +18,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_DATABASE = "neo4j"
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ def open_driver(target: Neo4jTarget, connection_timeout: float = 10.0) -> Iterat
     too. Transient errors inside managed transactions (``execute_read``/``execute_write``) are
     retried by the driver before they get here.
     """
+    scheme = target.uri.partition("://")[0]
+    if scheme not in BOLT_SCHEMES:
+        raise ServerProblem(f"cannot use URI {target.uri!r}: use bolt:// or neo4j:// (Bolt, port 7687 by default)")
     try:
         driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
                                       connection_timeout=connection_timeout,

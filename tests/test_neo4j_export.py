@@ -162,6 +162,7 @@ def test_cli_export_reads_a_graph_file_and_reports(neo4j_driver, empty_database,
     ({"password": "wrong-password"}, "refused user 'neo4j'"),
     ({"uri": "bolt://127.0.0.1:1"}, "cannot reach Neo4j at bolt://127.0.0.1:1"),
     ({"database": "nosuchdb"}, "database 'nosuchdb' does not exist"),
+    ({"uri": "http://127.0.0.1:7474"}, "use bolt:// or neo4j://"),
 ])
 def test_cli_export_fails_in_one_line(neo4j_target, change, message):
     settings = {"uri": neo4j_target.uri, "password": neo4j_target.password, "database": neo4j_target.database,

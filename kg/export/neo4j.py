@@ -9,7 +9,7 @@ native lists) and nothing more, whatever was there before. How:
 2. nodes, then relationships, as ``UNWIND $rows … MERGE … SET x = row`` in batches, one
    managed transaction per batch (the driver retries transient errors); data travels only as
    parameters; labels and relation types, which Cypher cannot take as parameters, come from the
-   schema's whitelist;
+   schema's whitelist; an element already equal to its row keeps its stored properties;
 3. every element written gets this export's id in ``kg_build`` (declared in
    ``kg.schema.SINK_NEO4J_EXTRAS``); then kg relationships and nodes carrying another id are
    deleted (mark and sweep).
@@ -40,7 +40,7 @@ from kg.schema import (
 BATCH_SIZE = 10_000
 """Rows per transaction: big enough to amortise a round trip, small enough for a modest heap."""
 
-SWEEP_BATCH = 10000
+SWEEP_BATCH = 10_000
 CONCEPT_TYPE_LABELS = (*TYPE_LABELS.values(), BENCHMARK_LABEL)
 
 
