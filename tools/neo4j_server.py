@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,8 +77,8 @@ class LocalNeo4j:
     uri: str
     password: str
     process: subprocess.Popen
+    log: Path
     user: str = "neo4j"
-    log: Path = field(default=CACHE / "server.log")
 
     @classmethod
     def start(cls, password: str, port: int = 0, host: str = "127.0.0.1", heap: str = "1g",
@@ -93,7 +93,7 @@ class LocalNeo4j:
             raise LauncherError("Java 17 is needed to run the local Neo4j (e.g. apt-get install openjdk-17-jre-headless)")
         fetch_jars()
         CACHE.mkdir(exist_ok=True)
-        log = CACHE / "server.log"
+        log = CACHE / f"server-{os.getpid()}-{port}.log"  # two servers from one checkout keep their own
         command = [java, f"-Xmx{heap}", "-XX:+UseSerialGC", "-cp", str(LIB / "*"), str(SOURCE),
                    "--host", host, "--port", str(port), "--dir", str(CACHE / "run"),
                    "--page-cache", page_cache, "--exit-on-stdin-eof"]
@@ -109,18 +109,22 @@ class LocalNeo4j:
         return cls(uri=uri, password=password, process=process, log=log)
 
     def stop(self, timeout: float = 60) -> None:
-        """Stop the server cleanly (SIGTERM runs Neo4j's shutdown), killing it after ``timeout`` s."""
-        if self.process.poll() is None:
+        """Stop the server cleanly (SIGTERM runs Neo4j's shutdown), killing it after ``timeout`` s.
+        The log is deleted after a clean stop and kept when the server died or had to be killed."""
+        clean = self.process.poll() is None
+        if clean:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stdin:
-            self.process.stdin.close()
-        if self.process.stdout:
-            self.process.stdout.close()
+                clean = False
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe:
+                pipe.close()
+        if clean:
+            self.log.unlink(missing_ok=True)
 
     def __enter__(self) -> "LocalNeo4j":
         return self
