@@ -8,6 +8,7 @@ query failed or was refused).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -236,8 +237,6 @@ def neo4j_options(function):
 def _neo4j_target(uri: str, user: str, database: str):
     """The connection target; the password comes from NEO4J_PASSWORD or a hidden prompt, never
     from an argument (which any user could read in ``ps``)."""
-    import os
-
     from kg.connection import Neo4jTarget
 
     password = os.environ.get("NEO4J_PASSWORD")

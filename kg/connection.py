@@ -15,9 +15,6 @@ from typing import Iterator
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
 
-DEFAULT_URI = "bolt://localhost:7687"
-DEFAULT_USER = "neo4j"
-DEFAULT_DATABASE = "neo4j"
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
@@ -25,10 +22,10 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 class Neo4jTarget:
     """Where to connect: the server, the credentials and the database (never printed whole)."""
 
-    uri: str = DEFAULT_URI
-    user: str = DEFAULT_USER
-    password: str = ""
-    database: str = DEFAULT_DATABASE
+    uri: str
+    user: str
+    password: str
+    database: str = "neo4j"
 
     def __repr__(self) -> str:  # keep the password out of tracebacks and logs
         return f"Neo4jTarget(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
