@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build test browser bench clean
+.PHONY: setup build test browser neo4j-jars bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ browser:
 	@test -x $(CHROMIUM) || test "$$(id -u)" != 0 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: setup browser
+# The Neo4j tests run against a real server: with no NEO4J_URI and no Docker they start the
+# local one (tools/neo4j_server.py), whose jars come from Maven Central once into .neo4j/lib.
+neo4j-jars: setup
+	$(BIN)/python tools/neo4j_server.py fetch
+
+test: setup browser neo4j-jars
 	$(BIN)/python -m pytest
 
 # Time to interactive of a page of 5,000 corpus abstracts in headless Chromium (needs ../shared/corpus).

@@ -98,6 +98,15 @@ def assemble(extraction: Extraction, links: LinkSettings = LinkSettings()) -> nx
     return graph
 
 
+def graph_of(inputs: Iterable[Path | str], fmt: str | None = None, fields: Mapping[str, str] | None = None,
+             links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
+             show_progress: bool = False) -> nx.MultiDiGraph:
+    """The canonical graph of the inputs, built in memory without writing files (for sinks
+    that take the graph directly, like ``kg export neo4j papers.jsonl``)."""
+    papers = read_papers(inputs, log or ReadLog(), fmt, fields)
+    return assemble(extract(papers, show_progress=show_progress), links)
+
+
 def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,
                   title: str = "kg graph", page: Selection | None = None) -> list[Path]:
     """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.

@@ -1,12 +1,14 @@
 """The ``kg`` command line: a thin layer over ``kg.build``, ``kg.evaluate`` and the exporters.
 
 Exit codes: 0 done; 1 the input could not be read (or, with --strict, records were skipped);
-2 wrong usage.
+2 wrong usage; 3 Neo4j could not be used (unreachable, wrong password, no such database, a
+query failed or was refused).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,6 +20,8 @@ from kg import __version__
 from kg.papers import FORMATS, InputError, ReadLog, ReadProblem, read_papers
 
 EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_SERVER = 3
 
 
 def _fields(values: tuple[str, ...]) -> dict[str, str]:
@@ -34,9 +38,9 @@ def _report_problem(problem: ReadProblem) -> None:
     click.echo(f"skipped {problem}", err=True)
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     click.echo(f"kg: error: {message}", err=True)
-    sys.exit(EXIT_INPUT)
+    sys.exit(code)
 
 
 _input_options = [
@@ -281,6 +285,139 @@ def schema() -> None:
     from kg.schema import describe
 
     click.echo(describe())
+
+
+_neo4j_options = [
+    click.option("--uri", envvar="NEO4J_URI", default="bolt://localhost:7687", show_default=True,
+                 help="Bolt URI of the server (env NEO4J_URI)."),
+    click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True, help="User (env NEO4J_USER)."),
+    click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
+                 help="Database (env NEO4J_DATABASE)."),
+]
+
+
+def neo4j_options(function):
+    for option in reversed(_neo4j_options):
+        function = option(function)
+    return function
+
+
+def _neo4j_target(uri: str, user: str, database: str):
+    """The connection target; the password comes from NEO4J_PASSWORD or a hidden prompt, never
+    from an argument (which any user could read in ``ps``)."""
+    from kg.connection import Neo4jTarget
+
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            _fail("set NEO4J_PASSWORD (no terminal to ask for the password)", EXIT_SERVER)
+        password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
+    return Neo4jTarget(uri=uri, user=user, password=password, database=database)
+
+
+@main.group()
+def export() -> None:
+    """Send a graph to a database (kg build writes the file exports)."""
+
+
+@export.command("neo4j")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@neo4j_options
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
+              help="Rows per transaction.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
+@input_options
+def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, batch_size: int, quiet: bool,
+                 fmt: str | None, fields: tuple[str, ...]) -> None:
+    """Sync a graph into Neo4j: afterwards the database's papers, concepts and their relationships
+    equal the graph. SOURCES is a graph written by kg build (graph.json or graph.graphml) or
+    inputs to build one from in memory (files or folders); default: exports/graph.json.
+
+    \b
+    Re-running changes nothing; exporting a later build adds, updates and removes the difference;
+    a load that was interrupted is completed by the next run. The password is read from
+    NEO4J_PASSWORD, or asked for.
+
+    \b
+    Example:
+      NEO4J_PASSWORD=... kg export neo4j exports/graph.json --uri bolt://localhost:7687
+    """
+    from kg.build import graph_of
+    from kg.connection import ServerProblem
+    from kg.export.neo4j import export_graph
+    from kg.io import is_graph_file, read_graph
+
+    sources = sources or (Path("exports/graph.json"),)
+    target = _neo4j_target(uri, user, database)
+    try:
+        if len(sources) == 1 and is_graph_file(sources[0]):
+            graph = read_graph(sources[0])
+        else:
+            log = ReadLog(on_problem=None if quiet else _report_problem)
+            graph = graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
+    except (InputError, ValueError, OSError) as error:
+        _fail(str(error))
+        return
+    try:
+        summary = export_graph(graph, target, batch_size=batch_size, show_progress=not quiet)
+    except ServerProblem as error:
+        _fail(str(error), EXIT_SERVER)
+        return
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter (repeatable); --list shows each query's. With --cypher, KEY:=JSON passes a number or list.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries with their purpose and exit.")
+@click.option("--cypher", help="Run this ad-hoc Cypher instead of a named query.")
+@click.option("--write", is_flag=True, help="Allow a query that writes (refused otherwise).")
+@neo4j_options
+def query(name: str | None, params: tuple[str, ...], output_format: str, list_queries: bool, cypher: str | None,
+          write: bool, uri: str, user: str, database: str) -> None:
+    """Run a named query from queries/ (or --cypher TEXT) against Neo4j and print its rows.
+
+    Queries run read-only with read routing: one that the planner says would write is refused
+    unless --write. The password is read from NEO4J_PASSWORD, or asked for.
+
+    \b
+    Examples:
+      kg query --list
+      kg query datasets_for_concept --param concept="speculative decoding"
+      kg query --cypher 'MATCH (p:Paper) RETURN count(p) AS papers' --format json
+    """
+    from kg.connection import ServerProblem, open_driver
+    from kg.query import QueryError, adhoc_parameters, format_list, format_result, load_queries, parse_assignments, run_query
+
+    try:
+        queries = load_queries()
+        if list_queries:
+            click.echo(format_list(queries))
+            return
+        given = parse_assignments(params)
+        if cypher is not None and name is None:
+            text, values = cypher, adhoc_parameters(given)
+        elif name is not None and cypher is None:
+            if name not in queries:
+                raise QueryError(f"no query named {name!r}; kg query --list shows them")
+            text, values = queries[name].cypher, queries[name].bind(given)
+        else:
+            raise click.UsageError("give a query NAME or --cypher TEXT (one of them)")
+    except QueryError as error:
+        _fail(str(error), EXIT_USAGE)
+        return
+    target = _neo4j_target(uri, user, database)
+    try:
+        with open_driver(target) as driver:
+            result = run_query(driver, target.database, text, values, allow_write=write)
+    except (QueryError, ServerProblem) as error:
+        _fail(str(error), EXIT_SERVER)
+        return
+    click.echo(format_result(result, output_format))
 
 
 if __name__ == "__main__":

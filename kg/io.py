@@ -33,6 +33,22 @@ def _edge_properties(relation: str, attrs: dict, lists_as_json: bool) -> dict:
     return out
 
 
+def is_graph_file(path: Path) -> bool:
+    """True for a graph ``kg build`` wrote (``.graphml``, or node-link ``.json``), False for paper input.
+
+    A papers file can be ``.json`` too; the node-link writer starts every file with its
+    ``directed``/``multigraph`` header, so the first bytes tell them apart without parsing it all.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".graphml":
+        return True
+    if suffix != ".json" or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(256)
+    return b'"multigraph"' in head and b'"nodes"' in head
+
+
 def read_graph(path: Path) -> nx.MultiDiGraph:
     """The canonical graph stored in ``path`` (``.json`` node-link or ``.graphml``)."""
     suffix = path.suffix.lower()

@@ -190,6 +190,12 @@ SINK_NODE_EXTRAS = {
     "name": "GraphML only: display name for Cytoscape, the paper title or the concept name",
 }
 SINK_EDGE_EXTRAS = {"interaction": "GraphML only: the relation type (Cytoscape's edge label)"}
+NEO4J_BUILD = "kg_build"
+SINK_NEO4J_EXTRAS = {
+    NEO4J_BUILD: "Neo4j only, on every node and relationship an export writes: that export's id. "
+                 "The export then removes the Paper/Concept nodes and kg relationships it did not write "
+                 "(mark and sweep), so the database equals the graph.",
+}
 SINK_RENAMED = {"id": "paper_id"}
 """File sinks write these properties under another name: in GraphML and node-link JSON the
 node's own id (``paper:…``) is ``id``, and Gephi takes an attribute named ``id`` for it."""

@@ -1,5 +1,5 @@
-"""Shared fixtures: the seed build (made once per session), the browser, hostile graphs, and
-small extraction helpers."""
+"""Shared fixtures: the seed build (made once per session), the browser, hostile graphs, a real
+Neo4j server (see neo4j_fixtures.py), and small extraction helpers."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kg.extract.resolve import Resolver
 from kg.graph import build_graph
 from kg.papers import Paper, ReadLog, read_papers
 from kg.schema import check_graph
+from neo4j_fixtures import empty_database, neo4j_driver, neo4j_target  # noqa: F401  (registers the fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

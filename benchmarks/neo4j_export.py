@@ -1,0 +1,121 @@
+"""How fast is ``kg export neo4j``? Median of a few exports, and the ratio to a naive loader.
+
+    python benchmarks/neo4j_export.py                     # the seeds/ graph
+    python benchmarks/neo4j_export.py --papers 10000      # the first 10,000 corpus abstracts
+
+Each run empties the database, then times :func:`kg.export.neo4j.export_graph` (constraints,
+batched UNWIND … MERGE, sweep); a re-export of the unchanged graph is timed too. The naive
+loader has the same constraints but sends one auto-commit transaction per relationship (MATCH
+both ends, MERGE, SET), timed on a sample of relationships deleted for the purpose.
+
+Uses the server NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD names, else starts the local one
+(tools/neo4j_server.py). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import secrets
+import statistics
+import sys
+import time
+from contextlib import ExitStack
+from itertools import islice
+from pathlib import Path
+
+import networkx as nx
+from neo4j import Driver, GraphDatabase
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from kg.build import assemble, extract  # noqa: E402
+from kg.connection import Neo4jTarget  # noqa: E402
+from kg.export.neo4j import BATCH_SIZE, export_graph, relationship_cypher, relationship_writes  # noqa: E402
+from kg.papers import ReadLog, parse_jsonl, read_papers  # noqa: E402
+from neo4j_server import LocalNeo4j  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"
+
+
+def corpus_graph(papers: int) -> nx.MultiDiGraph:
+    """The graph of the corpus's first ``papers`` abstracts (0: the seeds/ sample)."""
+    if papers == 0:
+        return assemble(extract(read_papers([ROOT / "seeds"], ReadLog())))
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
+        records = list(parse_jsonl(islice(lines, papers), str(CORPUS), ReadLog()))
+    return assemble(extract(records))
+
+
+def empty(driver: Driver, database: str) -> None:
+    """Delete everything, in chunks so a large graph never needs one huge transaction."""
+    with driver.session(database=database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def naive_load(driver: Driver, target: Neo4jTarget, graph: nx.MultiDiGraph, rows: int) -> float:
+    """Relationships per second when each one is its own auto-commit transaction."""
+    sample = [(write, row) for write in relationship_writes(graph) for row in write.rows][:rows]
+    with driver.session(database=target.database) as session:
+        for write, row in sample:  # remove them, so the naive loader creates what it loads
+            session.run(f"MATCH (a {{id: $source}})-[r:`{write.counted_as}`]->(b) "
+                        "WHERE coalesce(b.id, b.key) = $target DELETE r", row).consume()
+        started = time.perf_counter()
+        for write, row in sample:
+            session.run(relationship_cypher(write.counted_as), rows=[row], build="naive").consume()
+        return len(sample) / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--papers", type=int, default=0, help="corpus abstracts to build from (0: seeds/)")
+    parser.add_argument("--runs", type=int, default=3, help="timed exports (the median is reported)")
+    parser.add_argument("--warmups", type=int, default=1,
+                        help="untimed exports first (the server's JIT keeps speeding up for a few)")
+    parser.add_argument("--naive-rows", type=int, default=2000, help="relationships the naive loader loads")
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    graph = corpus_graph(args.papers)
+    build_seconds = time.perf_counter() - started
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+
+    with ExitStack() as stack:
+        if os.environ.get("NEO4J_URI"):
+            target = Neo4jTarget(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                                 os.environ["NEO4J_PASSWORD"], os.environ.get("NEO4J_DATABASE", "neo4j"))
+        else:
+            password = secrets.token_hex(12)
+            server = stack.enter_context(LocalNeo4j.start(password, heap="2g", page_cache="1g"))
+            target = Neo4jTarget(server.uri, server.user, password)
+        driver = stack.enter_context(GraphDatabase.driver(target.uri, auth=(target.user, target.password)))
+
+        for _ in range(args.warmups):  # JIT, query plans, page cache
+            empty(driver, target.database)
+            export_graph(graph, target, args.batch_size)
+        seconds = []
+        for _ in range(args.runs):
+            empty(driver, target.database)
+            seconds.append(export_graph(graph, target, args.batch_size).seconds)
+        rerun = statistics.median(export_graph(graph, target, args.batch_size).seconds for _ in range(args.runs))
+        naive = naive_load(driver, target, graph, args.naive_rows)
+        export_graph(graph, target, args.batch_size)  # leave the database equal to the graph
+
+    median = statistics.median(seconds)
+    relationships_per_second = edges / median
+    source = f"{args.papers} corpus abstracts" if args.papers else "seeds/"
+    print(f"| graph | nodes | relationships | export s (median of {args.runs}) | rows/s | relationships/s "
+          f"| unchanged re-export s | naive rel/s | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"| {source} | {nodes:,} | {edges:,} | {median:.2f} | {(nodes + edges) / median:,.0f} "
+          f"| {relationships_per_second:,.0f} | {rerun:.2f} | {naive:,.0f} | {relationships_per_second / naive:.0f}× |")
+    print(f"(graph built in {build_seconds:.0f} s; {args.warmups} warm-up exports; "
+          f"timed runs: {', '.join(f'{s:.2f}' for s in seconds)} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

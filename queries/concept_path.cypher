@@ -1,0 +1,11 @@
+// What connects two papers? The shortest chains of shared concepts between them.
+// Walks Paper-Concept relations in either direction (not RELATED_TO), up to 8 hops; every
+// shortest chain is returned once, as node ids (paper id or concept key) and display names.
+// param from (str, e.g. 2401.00001): one paper's id
+// param to (str, e.g. 2401.00002): the other paper's id
+MATCH (a:Paper {id: $from}), (b:Paper {id: $to})
+MATCH path = allShortestPaths((a)-[:PROPOSES|EVALUATES_ON|COMPARES_WITH|ADDRESSES|USES|MENTIONS*..8]-(b))
+WITH DISTINCT [n IN nodes(path) | coalesce(n.id, n.key)] AS ids,
+     [n IN nodes(path) | coalesce(n.name, n.title)] AS names
+RETURN size(ids) - 1 AS hops, ids, names
+ORDER BY ids

@@ -1,0 +1,197 @@
+"""``kg export neo4j`` against a real Neo4j: the database equals the graph, every time."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg.build import assemble, extract
+from kg.cli import EXIT_SERVER, main
+from kg.connection import Neo4jTarget
+from kg.export.neo4j import export_graph, node_cypher, relationship_cypher, sweep_cypher
+from kg.export.node_link import write_node_link
+from kg.io import read_graph
+from kg.papers import Paper, ReadLog, read_papers
+from kg.schema import NODE_LABELS, RELATIONS, node_labels
+from neo4j_fixtures import ROOT, database_graph, graph_contents
+
+TRICKY_TITLE = 'He said "MATCH (n) DETACH DELETE n" \\ and \\\\ then $x } {y} RETURN 1; // CREATE (:Evil)'
+
+
+@pytest.fixture(scope="module")
+def seed_papers() -> list[Paper]:
+    return read_papers([ROOT / "seeds"], ReadLog())
+
+
+@pytest.fixture(scope="module")
+def seed_graph(seed_papers: list[Paper]) -> nx.MultiDiGraph:
+    return assemble(extract(seed_papers))
+
+
+@pytest.fixture(scope="module")
+def later_graph(seed_papers: list[Paper]) -> nx.MultiDiGraph:
+    """A later build: ten seed papers gone, two new ones (one titled to break naive Cypher)."""
+    added = [
+        Paper(id="2501.00001", title=TRICKY_TITLE, abstract="We fine-tune BERT on ImageNet with dropout.",
+              source="test", authors=("O'Brien, \"Bob\"",)),
+        Paper(id="2501.00002", title="Speculative decoding with a $ budget }", source="test",
+              abstract="We propose speculative decoding for large language models and evaluate on GSM8K."),
+    ]
+    return assemble(extract(seed_papers[10:] + added))
+
+
+def assert_database_equals(driver, target: Neo4jTarget, graph: nx.MultiDiGraph) -> None:
+    stored, labels = database_graph(driver, target.database)
+    assert graph_contents(stored) == graph_contents(graph)
+    assert labels == {node: tuple(sorted(node_labels(attrs))) for node, attrs in graph.nodes(data=True)}
+
+
+def element_ids(driver, target: Neo4jTarget) -> dict:
+    records, _, _ = driver.execute_query(
+        "MATCH (n) RETURN elementId(n) AS id, properties(n) AS p "
+        "UNION ALL MATCH ()-[r]->() RETURN elementId(r) AS id, properties(r) AS p", database_=target.database)
+    return {record["id"]: record["p"] for record in records}
+
+
+def test_export_counts_and_properties_equal_the_graph(neo4j_driver, empty_database, seed_graph):
+    summary = export_graph(seed_graph, empty_database)
+
+    label_counts, _, _ = neo4j_driver.execute_query(
+        "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n", database_=empty_database.database)
+    expected_labels = Counter(label for _, attrs in seed_graph.nodes(data=True) for label in node_labels(attrs))
+    assert {r["label"]: r["n"] for r in label_counts} == expected_labels
+    type_counts, _, _ = neo4j_driver.execute_query(
+        "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n", database_=empty_database.database)
+    assert {r["type"]: r["n"] for r in type_counts} == Counter(k for _, _, k in seed_graph.edges(keys=True))
+    assert_database_equals(neo4j_driver, empty_database, seed_graph)
+    assert sum(summary.created.values()) == seed_graph.number_of_nodes() + seed_graph.number_of_edges()
+    assert not summary.updated and not summary.removed
+
+
+def test_second_export_changes_nothing(neo4j_driver, empty_database, seed_graph):
+    export_graph(seed_graph, empty_database)
+    before = element_ids(neo4j_driver, empty_database)
+
+    summary = export_graph(seed_graph, empty_database)
+
+    assert not summary.changed
+    assert sum(summary.unchanged.values()) == seed_graph.number_of_nodes() + seed_graph.number_of_edges()
+    after = element_ids(neo4j_driver, empty_database)
+    strip = lambda ids: {k: {p: v for p, v in props.items() if p != "kg_build"} for k, props in ids.items()}
+    assert strip(after) == strip(before)  # same elements (same ids), same properties
+
+
+def test_later_build_adds_updates_and_removes(neo4j_driver, empty_database, seed_graph, later_graph):
+    export_graph(seed_graph, empty_database)
+
+    summary = export_graph(later_graph, empty_database)
+
+    assert_database_equals(neo4j_driver, empty_database, later_graph)
+    assert summary.created["Paper"] == 2 and summary.removed["Paper"] == 10
+    assert summary.removed["RELATED_TO"] > 0 and summary.updated["Concept"] > 0  # paper counts changed
+
+    export_graph(seed_graph, empty_database)  # and back
+    assert_database_equals(neo4j_driver, empty_database, seed_graph)
+
+
+def test_export_fixes_what_others_changed(neo4j_driver, empty_database, seed_graph):
+    """Stray properties, labels, kg-typed relationships and nodes are put back to the graph."""
+    export_graph(seed_graph, empty_database)
+    neo4j_driver.execute_query(
+        "MATCH (p:Paper) WITH p ORDER BY p.id LIMIT 1 SET p.extra = 1, p.title = 'changed' "
+        "WITH p MATCH (c:Concept) WITH p, c ORDER BY c.key LIMIT 1 "
+        "SET c:Benchmark REMOVE c.aliases CREATE (p)-[:USES {note: 'stray'}]->(c) "
+        "CREATE (:Paper {id: 'not-in-graph'})", database_=empty_database.database)
+
+    summary = export_graph(seed_graph, empty_database)
+
+    assert_database_equals(neo4j_driver, empty_database, seed_graph)
+    assert summary.updated["Paper"] == 1 and summary.updated["Concept"] == 1 and summary.removed["Paper"] == 1
+
+
+def test_killed_export_then_rerun_equals_uninterrupted(neo4j_driver, empty_database, seed_graph, later_graph,
+                                                       tmp_path: Path):
+    """SIGKILL the CLI halfway through a load (small batches make it last), then export again."""
+    export_graph(seed_graph, empty_database)  # the kill lands on a database holding an older build
+    graph_file = tmp_path / "graph.json"
+    write_node_link(later_graph, graph_file)
+    env = {**os.environ, "NEO4J_URI": empty_database.uri, "NEO4J_USER": empty_database.user,
+           "NEO4J_PASSWORD": empty_database.password, "NEO4J_DATABASE": empty_database.database}
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "export", "neo4j", str(graph_file),
+                                "--batch-size", "3", "--quiet"], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        written, _, _ = neo4j_driver.execute_query(
+            "MATCH (p:Paper {id: '2501.00001'}) RETURN count(p) AS n", database_=empty_database.database)
+        if written[0]["n"]:  # the later build's nodes have started to arrive
+            break
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the export finished before it could be killed"
+    stored, _ = database_graph(neo4j_driver, empty_database.database)
+    assert graph_contents(stored) != graph_contents(later_graph)  # really interrupted halfway
+
+    export_graph(later_graph, empty_database)
+
+    assert_database_equals(neo4j_driver, empty_database, later_graph)
+
+
+def test_cli_export_reads_a_graph_file_and_reports(neo4j_driver, empty_database, tmp_path: Path):
+    env = {"NEO4J_URI": empty_database.uri, "NEO4J_PASSWORD": empty_database.password}
+    graph_file = ROOT / "tests" / "data" / "query_graph.json"
+
+    result = CliRunner().invoke(main, ["export", "neo4j", str(graph_file), "--quiet"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("nodes: created 23, updated 0, unchanged 0, removed 0")
+    assert_database_equals(neo4j_driver, empty_database, read_graph(graph_file))
+    assert empty_database.password not in result.output
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"password": "wrong-password"}, "refused user 'neo4j'"),
+    ({"uri": "bolt://127.0.0.1:1"}, "cannot reach Neo4j at bolt://127.0.0.1:1"),
+    ({"database": "nosuchdb"}, "database 'nosuchdb' does not exist"),
+    ({"uri": "http://127.0.0.1:7474"}, "use bolt:// or neo4j://"),
+])
+def test_cli_export_fails_in_one_line(neo4j_target, change, message):
+    settings = {"uri": neo4j_target.uri, "password": neo4j_target.password, "database": neo4j_target.database,
+                **change}
+    graph_file = ROOT / "tests" / "data" / "query_graph.json"
+
+    result = CliRunner().invoke(main, ["export", "neo4j", str(graph_file), "--quiet", "--uri", settings["uri"],
+                                       "--database", settings["database"]],
+                                env={"NEO4J_PASSWORD": settings["password"]})
+
+    assert result.exit_code == EXIT_SERVER
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert neo4j_target.password not in result.output
+
+
+def test_cli_export_without_password_or_terminal_fails():
+    result = CliRunner().invoke(main, ["export", "neo4j", "--quiet"], env={"NEO4J_PASSWORD": None})
+
+    assert result.exit_code == EXIT_SERVER and "NEO4J_PASSWORD" in result.stderr
+
+
+def test_cypher_names_only_whitelisted_labels_and_types():
+    written = [node_cypher(labels) for labels in (("Paper",), ("Concept", "Dataset", "Benchmark"))]
+    written += [relationship_cypher(relation) for relation in RELATIONS]
+    written += [sweep_cypher(name) for name in (*RELATIONS, "Paper", "Concept")]
+    for cypher in written:
+        assert set(re.findall(r":`(\w+)`", cypher)) <= set(NODE_LABELS) | set(RELATIONS)
+    for evil in (("Paper", "Evil` DETACH DELETE n //"), ("Concept", "Method", "Evil")):
+        with pytest.raises(ValueError):
+            node_cypher(evil)
+    with pytest.raises(ValueError):
+        relationship_cypher("USES`]->() DETACH DELETE a //")

@@ -1,0 +1,418 @@
+"""Every named query, run on Neo4j over the committed fixture graph, returns exactly the rows
+computed here in plain Python from the same graph (tests/data/query_graph.json)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+from typing import Any, Callable
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from neo4j import GraphDatabase
+
+from kg.cli import EXIT_SERVER, EXIT_USAGE, main
+from kg.connection import open_driver
+from kg.export.neo4j import export_graph
+from kg.io import read_graph
+from kg.query import QUERY_DIR, QueryError, load_queries, run_query
+from kg.schema import NEO4J_BUILD, NODE_KINDS, NODE_LABELS, RELATIONS, node_labels
+from neo4j_fixtures import ROOT
+
+FIXTURE = ROOT / "tests" / "data" / "query_graph.json"
+GRAPH = read_graph(FIXTURE)
+QUERIES = load_queries()
+
+
+# --- the fixture seen from Python -------------------------------------------------------------
+
+def papers(g: nx.MultiDiGraph) -> list[dict]:
+    return [a for _, a in sorted(g.nodes(data=True)) if a["kind"] == "Paper"]
+
+
+def concepts(g: nx.MultiDiGraph) -> list[dict]:
+    return [a for _, a in sorted(g.nodes(data=True)) if a["kind"] == "Concept"]
+
+
+def links(g: nx.MultiDiGraph, relations: tuple[str, ...] | None = None) -> list[tuple[dict, str, dict]]:
+    """(paper, relation, concept) for every Paper→Concept edge, optionally of some relations."""
+    return [(g.nodes[s], k, g.nodes[t]) for s, t, k in g.edges(keys=True)
+            if k != "RELATED_TO" and (relations is None or k in relations)]
+
+
+def is_labelled(concept: dict, label: str) -> bool:
+    return label in node_labels(concept)
+
+
+def matches(concept: dict, text: str) -> bool:
+    """The queries' concept look-up: key, or name or an alias ignoring case."""
+    lowered = text.lower()
+    return concept["key"] == text or concept["name"].lower() == lowered or any(a.lower() == lowered for a in concept["aliases"])
+
+
+def ranked(counts: dict[str, set], row: Callable[[str, int], dict], limit: int, key=None) -> list[dict]:
+    order = key or (lambda k: (-len(counts[k]), k))
+    return [row(k, len(counts[k])) for k in sorted(counts, key=order)][:limit]
+
+
+# --- the answers, computed independently ------------------------------------------------------
+
+def overview(g):
+    rows = Counter(("label", label) for a in (a for _, a in g.nodes(data=True)) for label in node_labels(a))
+    rows.update(("relationship", k) for _, _, k in g.edges(keys=True))
+    return [{"element": e, "name": n, "count": c} for (e, n), c in sorted(rows.items())]
+
+
+def concept_counts(g, label: str, strong: str, limit: int, columns: Callable[[dict, int, int], dict]):
+    papers_of, strong_of = defaultdict(set), defaultdict(set)
+    for paper, relation, concept in links(g):
+        if is_labelled(concept, label):
+            papers_of[concept["key"]].add(paper["id"])
+            if relation == strong:
+                strong_of[concept["key"]].add(paper["id"])
+    by_key = {c["key"]: c for c in concepts(g)}
+    order = sorted(papers_of, key=lambda k: (-len(papers_of[k]), -len(strong_of[k]), k))[:limit]
+    return [columns(by_key[k], len(papers_of[k]), len(strong_of[k])) for k in order]
+
+
+def top_datasets(g, limit=20):
+    return concept_counts(g, "Dataset", "EVALUATES_ON", limit, lambda c, n, s: {
+        "key": c["key"], "dataset": c["name"], "benchmark": c["benchmark"], "papers": n, "evaluated_on": s})
+
+
+def top_tasks(g, limit=20):
+    return concept_counts(g, "Task", "ADDRESSES", limit, lambda c, n, s: {
+        "key": c["key"], "task": c["name"], "papers": n, "addressed_by": s})
+
+
+def papers_on_task(g, task: str) -> set[str]:
+    return {p["id"] for p, _, c in links(g, ("ADDRESSES",)) if is_labelled(c, "Task") and matches(c, task)}
+
+
+def concept_rows(g, counts: dict[str, set], limit: int) -> list[dict]:
+    by_key = {c["key"]: c for c in concepts(g)}
+    return ranked(counts, lambda k, n: {"key": k, "name": by_key[k]["name"], "type": by_key[k]["type"], "papers": n}, limit)
+
+
+def methods_for_task(g, task, limit=20):
+    on_task, counts = papers_on_task(g, task), defaultdict(set)
+    for p, _, c in links(g, ("USES", "PROPOSES")):
+        if p["id"] in on_task and c["type"] in ("method", "model"):
+            counts[c["key"]].add(p["id"])
+    return concept_rows(g, counts, limit)
+
+
+def usual_baselines(g, task, limit=20):
+    on_task, counts = papers_on_task(g, task), defaultdict(set)
+    for p, _, c in links(g, ("COMPARES_WITH",)):
+        if p["id"] in on_task:
+            counts[c["key"]].add(p["id"])
+    return concept_rows(g, counts, limit)
+
+
+def papers_proposing_models(g, limit=50):
+    proposed = defaultdict(list)
+    for p, _, c in links(g, ("PROPOSES",)):
+        if c["type"] == "model":
+            proposed[p["id"]].append(c)
+    titles = {p["id"]: p["title"] for p in papers(g)}
+    return [{"paper": pid, "title": titles[pid], "models": [c["name"] for c in sorted(proposed[pid], key=lambda c: c["key"])]}
+            for pid in sorted(proposed)][:limit]
+
+
+def related_papers(g, paper, limit=10):
+    rows = []
+    for s, t, k, attrs in g.edges(keys=True, data=True):
+        if k == "RELATED_TO" and paper in (g.nodes[s]["id"], g.nodes[t]["id"]):
+            other = g.nodes[t] if g.nodes[s]["id"] == paper else g.nodes[s]
+            rows.append({"paper": other["id"], "title": other["title"], "weight": attrs["weight"], "shared": attrs["shared"]})
+    return sorted(rows, key=lambda r: (-r["weight"], r["paper"]))[:limit]
+
+
+def concept_path(g, **ends):
+    undirected = nx.Graph((s, t) for s, t, k in g.edges(keys=True) if k != "RELATED_TO")
+    source, target = f"paper:{ends['from']}", f"paper:{ends['to']}"
+    try:
+        paths = list(nx.all_shortest_paths(undirected, source, target))
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return []
+    node = lambda n: g.nodes[n]
+    rows = {tuple(node(n).get("id", node(n).get("key")) for n in path):
+            [node(n).get("name", node(n).get("title")) for n in path] for path in paths if len(path) - 1 <= 8}
+    return [{"hops": len(ids) - 1, "ids": list(ids), "names": rows[ids]} for ids in sorted(rows)]
+
+
+def co_occurring_concepts(g, concept, limit=20):
+    counts = defaultdict(set)
+    for p, _, c in links(g):
+        if matches(c, concept):
+            for q, _, other in links(g):
+                if q["id"] == p["id"] and other["key"] != c["key"]:
+                    counts[other["key"]].add(p["id"])
+    return concept_rows(g, counts, limit)
+
+
+def same_benchmarks(g, paper, limit=20):
+    evaluated = defaultdict(set)
+    for p, _, c in links(g, ("EVALUATES_ON",)):
+        if is_labelled(c, "Dataset"):
+            evaluated[p["id"]].add(c["key"])
+    by_key = {c["key"]: c for c in concepts(g)}
+    titles = {p["id"]: p["title"] for p in papers(g)}
+    rows = [{"paper": q, "title": titles[q], "shared": len(evaluated[paper] & keys),
+             "datasets": [by_key[k]["name"] for k in sorted(evaluated[paper] & keys)]}
+            for q, keys in evaluated.items() if q != paper and evaluated[paper] & keys]
+    return sorted(rows, key=lambda r: (-r["shared"], r["paper"]))[:limit]
+
+
+def concept_evidence(g, concept, limit=50):
+    rows = []
+    for s, t, k, attrs in g.edges(keys=True, data=True):
+        c = g.nodes[t]
+        if k != "RELATED_TO" and matches(c, concept):
+            rows.append({"key": c["key"], "name": c["name"], "aliases": c["aliases"], "paper": g.nodes[s]["id"],
+                         "relation": k, "mentions": attrs["mention_count"], "texts": attrs["texts"],
+                         "sentences": attrs["sentences"]})
+    return sorted(rows, key=lambda r: (r["key"], r["paper"], r["relation"]))[:limit]
+
+
+def concept_by_month(g, concept):
+    months = defaultdict(set)
+    for p, _, c in links(g):
+        if matches(c, concept) and "published" in p:
+            months[p["published"][:7]].add(p["id"])
+    return [{"month": m, "papers": len(months[m])} for m in sorted(months)]
+
+
+def papers_by_month(g):
+    months = Counter(p.get("published", "unknown")[:7] for p in papers(g))
+    return [{"month": m, "papers": n} for m, n in sorted(months.items())]
+
+
+def under_connected_papers(g, max_related=0, limit=20):
+    related = Counter()
+    for s, t, k in g.edges(keys=True):
+        if k == "RELATED_TO":
+            related.update([s, t])
+    rows = [{"paper": p["id"], "title": p["title"], "related": related[f"paper:{p['id']}"],
+             "concept_links": sum(1 for _, _, k in g.out_edges(f"paper:{p['id']}", keys=True) if k != "RELATED_TO")}
+            for p in papers(g)]
+    rows = [r for r in rows if r["related"] <= max_related]
+    return sorted(rows, key=lambda r: (r["related"], r["concept_links"], r["paper"]))[:limit]
+
+
+def tasks_sharing_methods(g, limit=20):
+    tasks_of, methods_of = defaultdict(set), defaultdict(set)
+    for p, relation, c in links(g):
+        if relation == "ADDRESSES" and is_labelled(c, "Task"):
+            tasks_of[p["id"]].add(c["key"])
+        if relation in ("USES", "PROPOSES") and is_labelled(c, "Method"):
+            methods_of[p["id"]].add(c["key"])
+    per_task = defaultdict(set)
+    for pid, tasks in tasks_of.items():
+        for task in tasks:
+            per_task[task] |= methods_of[pid]
+    by_key = {c["key"]: c for c in concepts(g)}
+    rows = []
+    for t1, t2 in combinations(sorted(per_task), 2):
+        shared = sorted(per_task[t1] & per_task[t2])
+        names = list(dict.fromkeys(by_key[k]["name"] for k in shared))
+        if names:
+            rows.append({"task": by_key[t1]["name"], "other_task": by_key[t2]["name"], "shared": len(names), "methods": names})
+    return sorted(rows, key=lambda r: (-r["shared"], r["task"], r["other_task"]))[:limit]
+
+
+def datasets_for_concept(g, concept, limit=20):
+    about = {p["id"] for p, _, c in links(g) if matches(c, concept)}
+    counts = defaultdict(set)
+    for p, _, d in links(g, ("EVALUATES_ON",)):
+        if p["id"] in about and is_labelled(d, "Dataset") and not matches(d, concept):
+            counts[d["key"]].add(p["id"])
+    by_key = {c["key"]: c for c in concepts(g)}
+    return ranked(counts, lambda k, n: {"key": k, "dataset": by_key[k]["name"], "benchmark": by_key[k]["benchmark"],
+                                        "papers": n}, limit)
+
+
+TRICKY_CONCEPT = 'odd\\alias'
+
+CASES = [
+    ("overview", {}, overview, {}),
+    ("top_datasets", {}, top_datasets, {}),
+    ("top_datasets", {"limit": "2"}, top_datasets, {"limit": 2}),
+    ("top_tasks", {}, top_tasks, {}),
+    ("methods_for_task", {"task": "MT"}, methods_for_task, {"task": "MT"}),
+    ("methods_for_task", {"task": "Image Classification"}, methods_for_task, {"task": "Image Classification"}),
+    ("usual_baselines", {"task": "text generation"}, usual_baselines, {"task": "text generation"}),
+    ("usual_baselines", {"task": "machine translation"}, usual_baselines, {"task": "machine translation"}),
+    ("papers_proposing_models", {}, papers_proposing_models, {}),
+    ("related_papers", {"paper": "2403.00005"}, related_papers, {"paper": "2403.00005"}),
+    ("related_papers", {"paper": "2401.00002", "limit": "2"}, related_papers, {"paper": "2401.00002", "limit": 2}),
+    ("concept_path", {"from": "2401.00002", "to": "2402.00004"}, concept_path, {"from": "2401.00002", "to": "2402.00004"}),
+    ("concept_path", {"from": "2403.00006", "to": "2402.00003"}, concept_path, {"from": "2403.00006", "to": "2402.00003"}),
+    ("concept_path", {"from": "2401.00001", "to": "kg-0123456789abcdef"}, concept_path,
+     {"from": "2401.00001", "to": "kg-0123456789abcdef"}),
+    ("co_occurring_concepts", {"concept": "spec decoding"}, co_occurring_concepts, {"concept": "spec decoding"}),
+    ("co_occurring_concepts", {"concept": "GPT4"}, co_occurring_concepts, {"concept": "GPT4"}),
+    ("concept_evidence", {"concept": TRICKY_CONCEPT}, concept_evidence, {"concept": TRICKY_CONCEPT}),
+    ("same_benchmarks", {"paper": "2401.00001"}, same_benchmarks, {"paper": "2401.00001"}),
+    ("same_benchmarks", {"paper": "2404.00008"}, same_benchmarks, {"paper": "2404.00008"}),
+    ("concept_evidence", {"concept": "beam search"}, concept_evidence, {"concept": "beam search"}),
+    ("concept_evidence", {"concept": 'ODD "QUOTED" $CONCEPT}'}, concept_evidence, {"concept": 'ODD "QUOTED" $CONCEPT}'}),
+    ("concept_by_month", {"concept": "GPT4"}, concept_by_month, {"concept": "GPT4"}),
+    ("concept_by_month", {"concept": "bert"}, concept_by_month, {"concept": "bert"}),
+    ("papers_by_month", {}, papers_by_month, {}),
+    ("under_connected_papers", {}, under_connected_papers, {}),
+    ("under_connected_papers", {"max_related": "2"}, under_connected_papers, {"max_related": 2}),
+    ("tasks_sharing_methods", {}, tasks_sharing_methods, {}),
+    ("datasets_for_concept", {"concept": "speculative decoding"}, datasets_for_concept, {"concept": "speculative decoding"}),
+    ("datasets_for_concept", {"concept": "image classification"}, datasets_for_concept,
+     {"concept": "image classification"}),
+]
+
+
+@pytest.fixture(scope="module")
+def loaded(neo4j_target, neo4j_driver):
+    """The fixture graph exported into the session's (emptied) database, for the whole module."""
+    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_target.database)
+    export_graph(GRAPH, neo4j_target)
+    return neo4j_target
+
+
+def test_every_query_has_a_case():
+    assert len(QUERIES) >= 12
+    assert {name for name, *_ in CASES} == set(QUERIES)
+
+
+@pytest.mark.parametrize("name, given, answer, arguments", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_query_rows_equal_the_python_answer(loaded, name, given, answer, arguments):
+    expected = answer(GRAPH, **arguments)
+    assert expected or name == "concept_path", "a case whose answer is empty proves little"
+    with open_driver(loaded) as driver:
+        result = run_query(driver, loaded.database, QUERIES[name].cypher, QUERIES[name].bind(given))
+    assert result.records() == expected
+
+
+def test_kg_query_prints_table_json_and_csv(loaded):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+    runner = CliRunner()
+    args = ["query", "related_papers", "--param", "paper=2403.00005"]
+
+    as_json = runner.invoke(main, [*args, "--format", "json"], env=env)
+    as_csv = runner.invoke(main, [*args, "--format", "csv"], env=env)
+    as_table = runner.invoke(main, args, env=env)
+
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout) == related_papers(GRAPH, "2403.00005")
+    assert as_csv.stdout.splitlines()[0] == "paper,title,weight,shared"
+    assert len(as_csv.stdout.splitlines()) == 1 + len(related_papers(GRAPH, "2403.00005"))
+    assert as_table.stdout.splitlines()[0].split() == ["paper", "title", "weight", "shared"]
+    assert as_table.stdout.rstrip().endswith(f"({len(related_papers(GRAPH, '2403.00005'))} rows)")
+
+
+def test_kg_query_list_shows_every_query_with_its_purpose():
+    result = CliRunner().invoke(main, ["query", "--list"])
+
+    assert result.exit_code == 0
+    for query in QUERIES.values():
+        assert query.name in result.stdout and query.purpose in result.stdout
+
+
+def test_ad_hoc_cypher_takes_string_and_json_parameters(loaded):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+    result = CliRunner().invoke(main, ["query", "--cypher", "MATCH (p:Paper) WHERE p.title CONTAINS $word "
+                                       "RETURN p.id AS id ORDER BY id LIMIT $n", "-p", "word=$param and }",
+                                       "-p", "n:=5", "--format", "json"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"id": "2403.00006"}]
+
+
+@pytest.mark.parametrize("cypher", [
+    "CREATE (n:Paper {id: 'written'}) RETURN n",
+    "MATCH (p:Paper) SET p.title = 'x' RETURN count(p)",
+    "MATCH (n) DETACH DELETE n",
+    "CREATE INDEX kg_test IF NOT EXISTS FOR (n:Paper) ON (n.title)",
+])
+def test_kg_query_refuses_writes_without_write_flag(loaded, neo4j_driver, cypher):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+
+    result = CliRunner().invoke(main, ["query", "--cypher", cypher], env=env)
+
+    assert result.exit_code == EXIT_SERVER and "refused" in result.stderr and "--write" in result.stderr
+    records, _, _ = neo4j_driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=loaded.database)
+    assert records[0]["n"] == GRAPH.number_of_nodes()
+
+
+def test_kg_query_writes_with_write_flag(loaded, neo4j_driver):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+
+    result = CliRunner().invoke(main, ["query", "--write", "--cypher", "CREATE (n:Scratch {v: $v}) RETURN n.v AS v",
+                                       "-p", "v=1"], env=env)
+
+    assert result.exit_code == 0, result.output
+    neo4j_driver.execute_query("MATCH (n:Scratch) DELETE n", database_=loaded.database)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "no_such_query"], "no query named"),
+    (["query", "related_papers"], "needs --param paper"),
+    (["query", "related_papers", "-p", "paper=x", "-p", "colour=red"], "takes no parameter colour"),
+    (["query", "top_tasks", "-p", "limit=many"], "is not int"),
+])
+def test_kg_query_usage_errors(args, message):
+    result = CliRunner().invoke(main, args, env={"NEO4J_PASSWORD": "unused"})
+
+    assert result.exit_code == EXIT_USAGE and message in result.stderr
+
+
+def test_run_query_refuses_a_write_before_running_it(loaded, neo4j_driver):
+    with open_driver(loaded) as driver, pytest.raises(QueryError, match="writes"):
+        run_query(driver, loaded.database, "CREATE (:Scratch)", {})
+    records, _, _ = neo4j_driver.execute_query("MATCH (n:Scratch) RETURN count(n) AS n", database_=loaded.database)
+    assert records[0]["n"] == 0
+
+
+# --- the queries follow the schema --------------------------------------------------------------
+
+DECLARED_PROPERTIES = {p for element in (*NODE_KINDS.values(), *RELATIONS.values()) for p in element.property_names}
+
+
+def cypher_body(text: str) -> str:
+    """The query without comments and string literals (whose words are data, not names)."""
+    text = re.sub(r"//[^\n]*", "", text)
+    return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", text)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_uses_only_schema_names(name):
+    body = cypher_body(QUERIES[name].cypher)
+    properties = set(re.findall(r"\b[A-Za-z_]\w*\.([A-Za-z_]\w*)", body))
+    properties |= set(re.findall(r"\{\s*([A-Za-z_]\w*)\s*:", body))
+    assert properties <= DECLARED_PROPERTIES, f"undeclared properties {properties - DECLARED_PROPERTIES}"
+    assert NEO4J_BUILD not in properties
+    names = set(re.findall(r"[:|]\s*([A-Z][A-Za-z_]*)\b", body))
+    assert names <= set(NODE_LABELS) | set(RELATIONS), f"undeclared labels or types {names - set(NODE_LABELS) - set(RELATIONS)}"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_header_declares_exactly_its_parameters(name):
+    query = QUERIES[name]
+    used = set(re.findall(r"\$(\w+)", cypher_body(query.cypher)))
+    assert used == {p.name for p in query.parameters}
+    assert query.purpose and all(p.doc for p in query.parameters)
+
+
+def test_neo4j_knows_every_name_the_queries_use(loaded):
+    """The server's own check: EXPLAIN warns about labels, types and properties absent from the
+    database, and the fixture database holds every declared one."""
+    with GraphDatabase.driver(loaded.uri, auth=(loaded.user, loaded.password),
+                              warn_notification_severity="OFF") as driver:
+        for query in QUERIES.values():
+            example = {p.name: p.parse(p.value) for p in query.parameters}
+            summary = driver.execute_query("EXPLAIN " + query.cypher, example, database_=loaded.database).summary
+            unknown = [s.status_description for s in summary.gql_status_objects if s.gql_status in ("01N50", "01N51", "01N52")]
+            assert not unknown, f"{query.name}: {unknown}"
