@@ -82,23 +82,39 @@ def main() -> None:
               help="A concept in a larger share of the papers does not link them.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any input record was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages; only the summary.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+              help="Processes extracting in parallel (default: all cores). The output does not depend on it.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Stage-1 cache (SQLite) to reuse and fill: papers whose text and per-paper rules are "
+                   "unchanged are not extracted again. Default: OUT/.kg-cache.sqlite.")
+@click.option("--no-cache", is_flag=True, help="Extract every paper; keep no cache.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Extract on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' for a "
+                   "LocalCluster of --jobs workers. Every worker needs the same kg installed.")
 @input_options
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top_k: int, max_concept_share: float,
-          strict: bool, quiet: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
+          strict: bool, quiet: bool, jobs: int | None, cache_path: Path | None, no_cache: bool,
+          scheduler: str | None, fmt: str | None, fields: tuple[str, ...]) -> None:
     """Build the graph of INPUTS (files or folders; default: seeds/) and write its exports.
 
     Malformed records are reported with file and line, counted and skipped; the rest goes on.
-    Exports are written atomically: an interrupted build leaves the previous files intact.
+    Exports are written atomically: an interrupted build leaves the previous files intact, and
+    what it extracted stays in the cache for the next build.
     """
     from kg.build import EXPORTS, build as run_build
     from kg.graph import LinkSettings
+    from kg.parallel import open_executor
 
+    if no_cache and cache_path is not None:
+        raise click.BadParameter("give --cache PATH or --no-cache, not both", param_hint="--no-cache")
     log = ReadLog(on_problem=None if quiet else _report_problem)
     try:
-        _, summary = run_build(
-            list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
-            LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet,
-        )
+        with open_executor(jobs, scheduler) as executor:
+            _, summary = run_build(
+                list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
+                LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet,
+                cache_path=None if no_cache else cache_path or out_dir / ".kg-cache.sqlite", executor=executor,
+            )
     except InputError as error:
         _fail(str(error))
         return

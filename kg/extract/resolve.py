@@ -350,7 +350,7 @@ class Resolver:
             else:
                 full = [f for f in forms if concept_key(f) == key] or list(forms)
                 name = max(sorted(full), key=lambda f: forms[f])
-            aliases = sorted({f for f in forms if f != name}, key=str.casefold)
+            aliases = sorted({f for f in forms if f != name}, key=lambda f: (f.casefold(), f))  # ties by the text: set order varies by process
             concepts[key] = Concept(
                 key=key, name=name, type=concept_type,
                 benchmark=concept_type == "dataset" and (benchmark or key in evaluated),
