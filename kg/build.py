@@ -26,12 +26,15 @@ from kg.extract.spot import spot_papers
 from kg.graph import LinkSettings, build_graph
 from kg.papers import Paper, ReadLog, read_papers
 from kg.parallel import map_papers, shards_of
-from kg.schema import check_graph
+from kg.schema import CONCEPT, PAPER, check_graph
 
 T = TypeVar("T")
 
 EXPORTS = ("graphml", "json", "html")
-EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html"}
+"""The exports of the assembled graph, and the default."""
+BULK_CSV = "neo4j-csv"
+"""Neo4j bulk-import CSVs, written from the records: with only these the graph is never assembled."""
+EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html", BULK_CSV: "neo4j-import"}
 
 
 @dataclass
@@ -47,6 +50,7 @@ class BuildSummary:
     edges: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         read = self.read
@@ -59,7 +63,7 @@ class BuildSummary:
             "seconds: " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in self.seconds.items()),
         ]
         out += [f"wrote {path}" for path in self.files]
-        return out
+        return out + self.notes
 
 
 def _counts(counter: Counter) -> str:
@@ -184,17 +188,47 @@ def assemble(extraction: Extraction, links: LinkSettings = LinkSettings()) -> nx
     return graph
 
 
+HTML_NODE_LIMIT = 3000
+"""Above this many nodes the page is unreadable and slow to lay out: it shows a part."""
+HTML_TOP_PAPERS = 1000
+"""How many papers such a page keeps: the most connected ones, with the concepts they share."""
+
+
+def html_part(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, str | None]:
+    """The part of ``graph`` the page shows, and a sentence saying what was left out (None
+    when it shows everything): above :data:`HTML_NODE_LIMIT` nodes, the
+    :data:`HTML_TOP_PAPERS` papers with the most links and the concepts at least two of them
+    share, as ``kg html --top`` (branch ``html``) chooses."""
+    if graph.number_of_nodes() <= HTML_NODE_LIMIT:
+        return graph, None
+    papers = [node for node, kind in graph.nodes(data="kind") if kind == PAPER.name]
+    top = sorted(papers, key=lambda node: (-graph.degree(node), node))[:HTML_TOP_PAPERS]
+    shared = Counter(target for paper in top for target in set(graph.successors(paper))
+                     if graph.nodes[target]["kind"] == CONCEPT.name)
+    part = graph.subgraph([*top, *(concept for concept, count in shared.items() if count >= 2)])
+    return part, (f"{EXPORT_FILES['html']} shows the {len(top)} most connected of {len(papers)} papers and the "
+                  f"concepts they share ({part.number_of_nodes()} of {graph.number_of_nodes()} nodes); "
+                  f"graph.json and graph.graphml hold the whole graph")
+
+
 def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,
-                  title: str = "kg graph") -> list[Path]:
-    """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically."""
+                  title: str = "kg graph", notes: list[str] | None = None) -> list[Path]:
+    """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.
+    A large graph's page shows a part of it (:func:`html_part`), said in ``notes`` and its title."""
     from kg.export.graphml import write_graphml
     from kg.export.html import write_html
     from kg.export.node_link import write_node_link
 
+    def write_page(graph: nx.MultiDiGraph, path: Path) -> Path:
+        part, note = html_part(graph)
+        if note is not None and notes is not None:
+            notes.append(note)
+        return write_html(part, path, title=title if note is None else f"{title}: {note}")
+
     writers: dict[str, Callable[[nx.MultiDiGraph, Path], Path]] = {
         "graphml": write_graphml,
         "json": write_node_link,
-        "html": lambda g, p: write_html(g, p, title=title),
+        "html": write_page,
     }
     return [writers[name](graph, out_dir / EXPORT_FILES[name]) for name in formats]
 
@@ -203,12 +237,14 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
           fmt: str | None = None, fields: Mapping[str, str] | None = None,
           links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
           show_progress: bool = False, cache_path: Path | None = None,
-          executor: Executor | None = None) -> tuple[nx.MultiDiGraph, BuildSummary]:
+          executor: Executor | None = None) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     """Read the inputs, extract, assemble the graph and write its exports into ``out_dir``.
 
-    ``cache_path``: the stage-1 cache to reuse and fill (None: none kept); ``executor``: where
-    stage 1 runs (see :mod:`kg.parallel`; None: this process).
+    ``formats``: any of :data:`EXPORTS` and :data:`BULK_CSV`; with only the latter no graph is
+    assembled (None is returned). ``cache_path``: the stage-1 cache to reuse and fill (None:
+    none kept); ``executor``: where stage 1 runs (see :mod:`kg.parallel`; None: this process).
     """
+    formats = tuple(formats)
     summary = BuildSummary(read=log or ReadLog())
     started = time.perf_counter()
     papers = read_papers(inputs, summary.read, fmt, fields)
@@ -218,14 +254,28 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
     extraction = extract(papers, show_progress=show_progress, seconds=summary.seconds,
                          cache_path=cache_path, executor=executor)
     summary.extracted, summary.cached = extraction.extracted, extraction.cached
-    started = time.perf_counter()
-    graph = assemble(extraction, links)
-    summary.seconds["assemble"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    summary.files = write_exports(graph, out_dir, formats)
-    summary.seconds["export"] = time.perf_counter() - started
     summary.mentions = Counter(m.label for m in extraction.resolution.mentions)
     summary.concepts = Counter(c.label for c in extraction.resolution.concepts.values())
-    summary.edges = Counter(key for _, _, key in graph.edges(keys=True))
+
+    graph_formats = [name for name in formats if name != BULK_CSV]
+    graph = None
+    if graph_formats:
+        started = time.perf_counter()
+        graph = assemble(extraction, links)
+        summary.seconds["assemble"] = time.perf_counter() - started
+        summary.edges = Counter(key for _, _, key in graph.edges(keys=True))
+
+    started = time.perf_counter()
+    if BULK_CSV in formats:
+        from kg.export.neo4j_csv import IMPORT_COMMAND, write_bulk_csv
+
+        resolution = extraction.resolution
+        bulk = write_bulk_csv(papers, resolution.concepts, resolution.mentions, out_dir / EXPORT_FILES[BULK_CSV], links)
+        summary.files += bulk.paths
+        summary.edges = bulk.relations
+        summary.notes.append(f"import them into Neo4j (stopped): cd {out_dir / EXPORT_FILES[BULK_CSV]} && {IMPORT_COMMAND}")
+    del extraction  # from here the graph holds all the exports need
+    if graph is not None:
+        summary.files += write_exports(graph, out_dir, graph_formats, notes=summary.notes)
+    summary.seconds["export"] = time.perf_counter() - started
     return graph, summary

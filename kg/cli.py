@@ -74,8 +74,9 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
               show_default=True, help="Folder the exports are written to.")
-@click.option("--only", "formats", multiple=True, type=click.Choice(["graphml", "json", "html"]),
-              help="Write only these exports (repeatable). Default: all three.")
+@click.option("--only", "formats", multiple=True, type=click.Choice(["graphml", "json", "html", "neo4j-csv"]),
+              help="Write only these exports (repeatable). Default: graphml, json and html. neo4j-csv: Neo4j "
+                   "bulk-import files in OUT/neo4j-import/, written without assembling the graph when alone.")
 @click.option("--top-k", type=click.IntRange(0), default=10, show_default=True,
               help="RELATED_TO links kept per paper (0: none).")
 @click.option("--max-concept-share", type=click.FloatRange(0, 1), default=0.25, show_default=True,
