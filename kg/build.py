@@ -96,14 +96,16 @@ class SpotResult:
     records: list[bytes]
 
 
-_PIPELINES: dict[Path | None, tuple[Language, str]] = {}
+_PIPELINES: dict[tuple[Path | None, str], Language] = {}
 
 
 def worker_pipeline(rules_dir: Path | None = None) -> tuple[Language, str]:
-    """The stage-1 pipeline and its fingerprint, built once per process (worker or driver)."""
-    if rules_dir not in _PIPELINES:
-        _PIPELINES[rules_dir] = (build_pipeline(rules_dir), pipeline_fingerprint(rules_dir))
-    return _PIPELINES[rules_dir]
+    """The stage-1 pipeline and its rules' fingerprint, built once per process (worker or
+    driver) and rule version: an edited rule file makes a new one."""
+    fingerprint = pipeline_fingerprint(rules_dir)
+    if (rules_dir, fingerprint) not in _PIPELINES:
+        _PIPELINES[(rules_dir, fingerprint)] = build_pipeline(rules_dir)
+    return _PIPELINES[(rules_dir, fingerprint)], fingerprint
 
 
 def spot_shard(shard: SpotShard) -> SpotResult:

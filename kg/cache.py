@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS spotted (
     key TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
     record BLOB NOT NULL
-) WITHOUT ROWID
+)
 """
 _LOOKUP_BATCH = 500  # SQLite limits the parameters of one statement
 
