@@ -1,4 +1,4 @@
-"""The build: read → spot (stage 1) → resolve (stage 2) → assemble → export, with a summary.
+"""The build: read → extract (stage 1 spot, stage 2 resolve) → assemble → export, with a summary.
 
 Each stage is a function of the previous one's typed records; this module only wires them
 together, times them and reports progress.
@@ -6,29 +6,19 @@ together, times them and reports progress.
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections import Counter
-from concurrent.futures import Executor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Callable, Iterable, Mapping
 
 import networkx as nx
-from spacy.language import Language
-from tqdm import tqdm
 
-from kg.cache import SpotCache, encode_spotted
-from kg.extract.pipeline import build_pipeline, pipeline_fingerprint
-from kg.extract.resolve import Resolution, Resolver, rule_weights
-from kg.extract.spot import spot_papers
+from kg.extraction import Extraction, extract
 from kg.graph import LinkSettings, build_graph
-from kg.papers import Paper, ReadLog, read_papers
-from kg.parallel import map_papers, shards_of
+from kg.papers import ReadLog, read_papers
+from kg.parallel import Workers
 from kg.schema import CONCEPT, PAPER, check_graph
-
-T = TypeVar("T")
 
 EXPORTS = ("graphml", "json", "html")
 """The exports of the assembled graph, and the default."""
@@ -69,117 +59,6 @@ class BuildSummary:
 def _counts(counter: Counter) -> str:
     total = sum(counter.values())
     return f"{total} (" + ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) + ")" if total else "0"
-
-
-def _progress(items: Iterable[T], total: int | None, description: str, show: bool) -> Iterator[T]:
-    return iter(tqdm(items, total=total, desc=description, unit="paper", disable=None if show else True, leave=False))
-
-
-SHARD_SIZE = 200
-"""Papers per unit of extraction work: small enough to balance two workers and to lose
-little when a build is killed, large enough that ``nlp.pipe`` batches well."""
-
-
-@dataclass(frozen=True)
-class SpotShard:
-    """A unit of stage-1 work a worker receives: papers and the rules to spot them with."""
-
-    papers: Sequence[Paper]
-    rules_dir: Path | None = None
-
-
-@dataclass(frozen=True)
-class SpotResult:
-    """A worker's stage-1 records for a shard (encoded for the cache), and its rules' fingerprint."""
-
-    fingerprint: str
-    records: list[bytes]
-
-
-_PIPELINES: dict[tuple[Path | None, str], Language] = {}
-
-
-def worker_pipeline(rules_dir: Path | None = None) -> tuple[Language, str]:
-    """The stage-1 pipeline and its rules' fingerprint, built once per process (worker or
-    driver) and rule version: an edited rule file makes a new one."""
-    fingerprint = pipeline_fingerprint(rules_dir)
-    if (rules_dir, fingerprint) not in _PIPELINES:
-        _PIPELINES[(rules_dir, fingerprint)] = build_pipeline(rules_dir)
-    return _PIPELINES[(rules_dir, fingerprint)], fingerprint
-
-
-def spot_shard(shard: SpotShard) -> SpotResult:
-    """Stage 1 for one shard, in a worker: a pure function of the papers' text and the rules."""
-    nlp, fingerprint = worker_pipeline(shard.rules_dir)
-    return SpotResult(fingerprint, [encode_spotted(spotted) for spotted in spot_papers(nlp, shard.papers)])
-
-
-def spot_missing(papers: Sequence[Paper], cache: SpotCache, executor: Executor | None = None,
-                 rules_dir: Path | None = None, show_progress: bool = False) -> int:
-    """Run stage 1 on the papers the cache lacks, storing each shard as it completes; how many.
-
-    Papers with the same text are extracted once. A worker whose rules differ from the
-    driver's (a cluster node with another kg version) stops the build rather than filling the
-    cache with records under the wrong key.
-    """
-    keys = [cache.key(paper) for paper in papers]
-    missing = cache.missing(keys)
-    todo = list({key: paper for key, paper in zip(keys, papers) if key in missing}.items())
-    shards = list(shards_of(todo, SHARD_SIZE))
-    tasks = (SpotShard(tuple(paper for _, paper in shard), rules_dir) for shard in shards)
-    with tqdm(total=len(todo), desc="extracting", unit="paper", disable=None if show_progress else True,
-              leave=False) as progress:
-        for shard, result in zip(shards, map_papers(spot_shard, tasks, executor)):
-            if result.fingerprint != cache.fingerprint:
-                raise RuntimeError(f"a worker extracts with rules {result.fingerprint}, this build with "
-                                   f"{cache.fingerprint}: install the same kg and rule files on every worker")
-            cache.put((key, record) for (key, _), record in zip(shard, result.records))
-            progress.update(len(shard))
-    return len(todo)
-
-
-@contextmanager
-def open_cache(path: Path | None, fingerprint: str) -> Iterator[SpotCache]:
-    """The stage-1 cache at ``path``; without one, a temporary cache deleted afterwards (the
-    records still go through disk, so memory holds one shard of them, not the corpus)."""
-    if path is not None:
-        with SpotCache(path, fingerprint) as cache:
-            yield cache
-        return
-    with tempfile.TemporaryDirectory(prefix="kg-spotted-") as directory:
-        with SpotCache(Path(directory) / "spotted.sqlite", fingerprint) as cache:
-            yield cache
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """The two extraction stages' output for a set of papers, and where stage 1's came from."""
-
-    papers: list[Paper]
-    resolution: Resolution
-    extracted: int = 0
-    cached: int = 0
-
-
-def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolver | None = None,
-            show_progress: bool = False, seconds: dict[str, float] | None = None,
-            cache_path: Path | None = None, executor: Executor | None = None) -> Extraction:
-    """Stage 1 (spot, per paper: cached at ``cache_path``, run through ``executor`` for the
-    papers the cache lacks) and stage 2 (resolve, over the whole corpus, every time)."""
-    seconds = seconds if seconds is not None else {}
-    nlp, fingerprint = worker_pipeline(rules_dir)
-    with open_cache(cache_path, fingerprint) as cache:
-        started = time.perf_counter()
-        extracted = spot_missing(papers, cache, executor, rules_dir, show_progress)
-        seconds["extract"] = time.perf_counter() - started
-        started = time.perf_counter()
-        resolver = resolver or Resolver()
-        resolution = resolver.resolve(_progress(cache.records(papers), len(papers), "resolving", show_progress),
-                                      rule_weights(nlp))
-        seconds["resolve"] = time.perf_counter() - started
-        if cache_path is not None:
-            cache.drop_other_rules()
-    return Extraction(papers, resolution, extracted, len(papers) - extracted)
 
 
 def assemble(extraction: Extraction, links: LinkSettings = LinkSettings()) -> nx.MultiDiGraph:
@@ -239,12 +118,12 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
           fmt: str | None = None, fields: Mapping[str, str] | None = None,
           links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
           show_progress: bool = False, cache_path: Path | None = None,
-          executor: Executor | None = None) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+          workers: Workers = Workers()) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     """Read the inputs, extract, assemble the graph and write its exports into ``out_dir``.
 
     ``formats``: any of :data:`EXPORTS` and :data:`BULK_CSV`; with only the latter no graph is
     assembled (None is returned). ``cache_path``: the stage-1 cache to reuse and fill (None:
-    none kept); ``executor``: where stage 1 runs (see :mod:`kg.parallel`; None: this process).
+    none kept); ``workers``: where stage 1 runs (default: this process).
     """
     formats = tuple(formats)
     summary = BuildSummary(read=log or ReadLog())
@@ -254,7 +133,7 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
     summary.papers = len(papers)
 
     extraction = extract(papers, show_progress=show_progress, seconds=summary.seconds,
-                         cache_path=cache_path, executor=executor)
+                         cache_path=cache_path, workers=workers)
     summary.extracted, summary.cached = extraction.extracted, extraction.cached
     summary.mentions = Counter(m.label for m in extraction.resolution.mentions)
     summary.concepts = Counter(c.label for c in extraction.resolution.concepts.values())

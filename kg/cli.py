@@ -90,8 +90,9 @@ def main() -> None:
                    "unchanged are not extracted again. Default: OUT/.kg-cache.sqlite.")
 @click.option("--no-cache", is_flag=True, help="Extract every paper; keep no cache.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Extract on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' for a "
-                   "LocalCluster of --jobs workers. Every worker needs the same kg installed.")
+              help="Extract on a Dask cluster: its scheduler's address (tcp://host:8786; --jobs: how many of "
+                   "its workers to keep busy), or 'local' for a LocalCluster of --jobs workers. Every worker "
+                   "needs the same kg and rule files installed.")
 @input_options
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top_k: int, max_concept_share: float,
           strict: bool, quiet: bool, jobs: int | None, cache_path: Path | None, no_cache: bool,
@@ -104,18 +105,18 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top
     """
     from kg.build import EXPORTS, build as run_build
     from kg.graph import LinkSettings
-    from kg.parallel import open_executor
+    from kg.parallel import Workers
 
     if no_cache and cache_path is not None:
         raise click.BadParameter("give --cache PATH or --no-cache, not both", param_hint="--no-cache")
     log = ReadLog(on_problem=None if quiet else _report_problem)
     try:
-        with open_executor(jobs, scheduler) as executor:
-            _, summary = run_build(
-                list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
-                LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet,
-                cache_path=None if no_cache else cache_path or out_dir / ".kg-cache.sqlite", executor=executor,
-            )
+        _, summary = run_build(
+            list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
+            LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet,
+            cache_path=None if no_cache else cache_path or out_dir / ".kg-cache.sqlite",
+            workers=Workers(jobs, scheduler),
+        )
     except InputError as error:
         _fail(str(error))
         return

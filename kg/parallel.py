@@ -18,13 +18,34 @@ import os
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from dataclasses import dataclass
+from typing import Callable, ContextManager, Iterable, Iterator, Sequence, TypeVar
 
 S = TypeVar("S")
 R = TypeVar("R")
 
 LOCAL_CLUSTER = "local"
 """``--scheduler local``: start a Dask ``LocalCluster`` with ``--jobs`` worker processes."""
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Where per-paper work runs: ``jobs`` local processes (None: all cores; 1: this process),
+    or the Dask cluster at ``scheduler`` (``"local"``: a LocalCluster of ``jobs`` workers).
+    Opened for extraction and closed when it is done, so idle workers hold no memory through
+    assembly and export."""
+
+    jobs: int | None = 1
+    scheduler: str | None = None
+
+    def open(self) -> ContextManager[Executor | None]:
+        return open_executor(self.jobs, self.scheduler)
+
+    @property
+    def window(self) -> int:
+        """Shards in flight: two per worker keep each busy while the driver stores results
+        (on a remote cluster ``jobs`` is the number of workers to keep busy)."""
+        return 2 * (self.jobs or default_jobs())
 
 
 def default_jobs() -> int:
@@ -94,7 +115,7 @@ def _dask_executor(scheduler: str, jobs: int) -> Iterator[Executor]:
     if scheduler == LOCAL_CLUSTER:
         with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as client:
-            yield client.get_executor()
+            yield client.get_executor(pure=False)
     else:
         with Client(scheduler) as client:
-            yield client.get_executor()
+            yield client.get_executor(pure=False)

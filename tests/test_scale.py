@@ -15,7 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import networkx as nx
 import pytest
 
 import kg.build as build_module
+import kg.extraction as extraction_module
 from conftest import ROOT, SEEDS, lexicon_of
 from kg.build import EXPORT_FILES, build, extract
 from kg.export.neo4j_csv import ARRAY_DELIMITER, FILES, IMPORT_COMMAND, imported_properties
@@ -30,7 +31,7 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.resolve import CorpusSettings, Resolver
 from kg.extract.rules import DATA_DIR
 from kg.papers import ReadLog, read_papers
-from kg.parallel import map_papers, open_executor
+from kg.parallel import Workers, map_papers
 
 GRAPH_FILES = ("graph.json", "graph.graphml")
 
@@ -55,7 +56,7 @@ def days(tmp_path_factory, seed_papers):
 @pytest.fixture
 def small_shards(monkeypatch):
     """Shards of 8 papers, so the seeds make several units of work."""
-    monkeypatch.setattr(build_module, "SHARD_SIZE", 8)
+    monkeypatch.setattr(extraction_module, "SHARD_SIZE", 8)
 
 
 def built_bytes(out: Path) -> dict[str, bytes]:
@@ -85,16 +86,14 @@ def test_map_papers_yields_in_shard_order_whoever_finishes_first():
 
 
 def test_parallel_extraction_gives_the_bytes_of_one_process(tmp_path, small_shards, single_process):
-    with ProcessPoolExecutor(2) as executor:
-        summary = run_build([SEEDS], tmp_path, executor=executor)
+    summary = run_build([SEEDS], tmp_path, workers=Workers(jobs=2))
     assert summary.extracted == 51
     assert built_bytes(tmp_path) == single_process
 
 
 def test_dask_local_cluster_gives_the_bytes_of_one_process(tmp_path, small_shards, single_process):
     pytest.importorskip("distributed")
-    with open_executor(jobs=2, scheduler="local") as executor:
-        summary = run_build([SEEDS], tmp_path, executor=executor)
+    summary = run_build([SEEDS], tmp_path, workers=Workers(jobs=2, scheduler="local"))
     assert summary.extracted == 51
     assert built_bytes(tmp_path) == single_process
 
@@ -157,13 +156,13 @@ def test_lexicon_and_curation_edits_reuse_the_cache(tmp_path, seed_papers):
 _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-import kg.build as b
-b.SHARD_SIZE = 4
-spot = b.spot_shard
+import kg.build as b, kg.extraction as e
+e.SHARD_SIZE = 4
+spot = e.spot_shard
 def slow(shard):
     time.sleep(0.3)
     return spot(shard)
-b.spot_shard = slow
+e.spot_shard = slow
 b.build([Path(sys.argv[1])], Path(sys.argv[2]), formats=("json",), cache_path=Path(sys.argv[3]))
 """
 

@@ -257,6 +257,11 @@ class Resolver:
         for paper, spotted in pairs:
             texts[paper.id] = paper
             drafts.extend(self.draft_paper(paper, spotted, rule_weights))
+        return self.resolve_drafts(drafts, texts)
+
+    def resolve_drafts(self, drafts: list[_Draft], texts: dict[str, Paper]) -> Resolution:
+        """Pass B alone, over every paper's :meth:`draft_paper` output (computed anywhere:
+        pass A is per paper, so it can run in worker processes)."""
         drafts = [d for d in drafts if not self._is_stopped(d)]
         self._merge_compact_keys(drafts)
         types = self._decide_types(drafts)
