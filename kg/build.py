@@ -86,10 +86,23 @@ def html_part(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, str | None]:
     top = sorted(papers, key=lambda node: (-graph.degree(node), node))[:HTML_TOP_PAPERS]
     shared = Counter(target for paper in top for target in set(graph.successors(paper))
                      if graph.nodes[target]["kind"] == CONCEPT.name)
-    part = graph.subgraph([*top, *(concept for concept, count in shared.items() if count >= 2)])
+    part = _induced_subgraph(graph, [*top, *(concept for concept, count in shared.items() if count >= 2)])
     return part, (f"{EXPORT_FILES['html']} shows the {len(top)} most connected of {len(papers)} papers and the "
                   f"concepts they share ({part.number_of_nodes()} of {graph.number_of_nodes()} nodes); "
                   f"graph.json and graph.graphml hold the whole graph")
+
+
+def _induced_subgraph(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """The subgraph on ``nodes``, inserted in sorted order. Not ``graph.subgraph``: its view
+    iterates nodes in the order of a Python set, which changes from process to process, and
+    the page's layout depends on node order."""
+    keep = sorted(set(nodes))
+    kept = set(keep)
+    part = nx.MultiDiGraph()
+    part.add_nodes_from((node, graph.nodes[node]) for node in keep)
+    part.add_edges_from((source, target, key, attrs) for source, target, key, attrs
+                        in graph.edges(keep, keys=True, data=True) if target in kept)
+    return part
 
 
 def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,

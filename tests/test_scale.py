@@ -306,3 +306,38 @@ def test_a_large_graphs_page_shows_its_most_connected_papers_and_says_so(tmp_pat
     page = (tmp_path / "graph.html").read_text(encoding="utf-8")
     assert "20 most connected of 51 papers" in page and note
     assert len(set(re.findall(r'"(paper:[^"\\]+)"', page))) == 20
+
+
+_PAGE_OF_A_PART = """
+import sys
+from pathlib import Path
+import kg.build as b, kg.export.html as h
+b.HTML_NODE_LIMIT, b.HTML_TOP_PAPERS = 100, 20
+h.PHYSICS_NODE_LIMIT = 10  # a precomputed layout, which depends on node order
+b.build([Path(sys.argv[1])], Path(sys.argv[2]), formats=("html",))
+"""
+
+
+def test_the_page_of_a_part_is_the_same_bytes_in_every_process(tmp_path):
+    for seed in ("1", "2"):
+        subprocess.run([sys.executable, "-c", _PAGE_OF_A_PART, str(SEEDS), str(tmp_path / seed)], cwd=ROOT, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300)
+    assert (tmp_path / "1" / "graph.html").read_bytes() == (tmp_path / "2" / "graph.html").read_bytes()
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_kg_build_keeps_a_cache_in_the_output_folder_and_says_what_came_from_it(tmp_path):
+    def kg_build(*args):
+        return subprocess.run([sys.executable, "-m", "kg.cli", "build", "--out", str(tmp_path), "-q", *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    first = kg_build("--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    assert "extraction: 51 papers extracted, 0 from the cache" in first.stdout
+    assert (tmp_path / ".kg-cache.sqlite").exists()
+    second = kg_build("--jobs", "2", "--only", "json")
+    assert "extraction: 0 papers extracted, 51 from the cache" in second.stdout
+    assert "extraction: 51 papers extracted" in kg_build("--no-cache", "--only", "json").stdout
+    assert kg_build("--no-cache", "--cache", str(tmp_path / "c.sqlite")).returncode == 2
