@@ -238,10 +238,6 @@ def scaling(work: Path, papers: int, rounds: int) -> None:
               "abstracts_per_cpu_s": {name: round(statistics.median(values), 1) for name, values in per_cpu.items()}}
     one = result["abstracts_per_s"]["1 process"]
     result["ratio_to_1_process"] = {name: round(rate / one, 2) for name, rate in result["abstracts_per_s"].items()}
-    # what 2 free cores give: 2 workers at the CPU efficiency measured (CPU time is not stolen by other load)
-    serial = result["abstracts_per_cpu_s"]["1 process"]
-    result["speedup_on_free_cores"] = {name: round(2 * rate / serial, 2) for name, rate in result["abstracts_per_cpu_s"].items()
-                                       if name != "1 process"}
     record(work, "scaling", result)
 
 
