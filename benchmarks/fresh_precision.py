@@ -20,7 +20,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kg.build import extract
+from kg.extraction import extract
 from kg.papers import Paper
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -30,7 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.build import assemble, extract  # noqa: E402
+from kg.build import assemble  # noqa: E402
+
+from kg.extraction import extract  # noqa: E402
 from kg.export.html import write_html  # noqa: E402
 from kg.io import read_graph  # noqa: E402
 from kg.papers import ReadLog, read_papers  # noqa: E402

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from kg.build import extract
+from kg.extraction import extract
 from kg.graph import LinkSettings, related_pairs
 from kg.papers import Paper
 

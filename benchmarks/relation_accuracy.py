@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kg.build import extract
+from kg.extraction import extract
 from kg.evaluate import pair_relations, read_relation_gold, score_relations
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "data" / "relations-gold.jsonl"

@@ -1,4 +1,4 @@
-"""The build: read → spot (stage 1) → resolve (stage 2) → assemble → export, with a summary.
+"""The build: read → extract (stage 1 spot, stage 2 resolve) → assemble → export, with a summary.
 
 Each stage is a function of the previous one's typed records; this module only wires them
 together, times them and reports progress.
@@ -10,24 +10,23 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, TypeVar
+from typing import Callable, Iterable, Mapping
 
 import networkx as nx
-from tqdm import tqdm
 
 from kg.extract.curation import Curation
-from kg.extract.pipeline import build_pipeline
-from kg.extract.resolve import Resolution, Resolver, rule_weights
-from kg.extract.spot import SpottedPaper, spot_papers
+from kg.extraction import Extraction, extract
 from kg.graph import LinkSettings, build_graph
-from kg.papers import Paper, ReadLog, read_papers
+from kg.papers import ReadLog, read_papers
+from kg.parallel import Workers
 from kg.schema import check_graph
 from kg.subgraph import Selection, automatic_selection
 
-T = TypeVar("T")
-
 EXPORTS = ("graphml", "json", "html")
-EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html"}
+"""The exports of the assembled graph, and the default."""
+BULK_CSV = "neo4j-csv"
+"""Neo4j bulk-import CSVs, written from the records: with only these the graph is never assembled."""
+EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html", BULK_CSV: "neo4j-import"}
 
 
 @dataclass
@@ -36,6 +35,8 @@ class BuildSummary:
 
     read: ReadLog
     papers: int = 0
+    extracted: int = 0
+    cached: int = 0
     mentions: Counter = field(default_factory=Counter)
     concepts: Counter = field(default_factory=Counter)
     edges: Counter = field(default_factory=Counter)
@@ -47,6 +48,7 @@ class BuildSummary:
         read = self.read
         out = [
             f"papers: {self.papers} ({read.records} records read, {read.skipped} skipped, {read.merged} duplicates merged)",
+            f"extraction: {self.extracted} papers extracted, {self.cached} from the cache",
             "mentions: " + _counts(self.mentions),
             "concepts: " + _counts(self.concepts),
             "edges: " + _counts(self.edges),
@@ -60,34 +62,6 @@ class BuildSummary:
 def _counts(counter: Counter) -> str:
     total = sum(counter.values())
     return f"{total} (" + ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) + ")" if total else "0"
-
-
-def _progress(items: Iterable[T], total: int | None, description: str, show: bool) -> Iterator[T]:
-    return iter(tqdm(items, total=total, desc=description, unit="paper", disable=None if show else True, leave=False))
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """The two extraction stages' output for a set of papers."""
-
-    papers: list[Paper]
-    spotted: list[SpottedPaper]
-    resolution: Resolution
-
-
-def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolver | None = None,
-            show_progress: bool = False, seconds: dict[str, float] | None = None) -> Extraction:
-    """Stage 1 (spot, per paper) and stage 2 (resolve, over the corpus) for ``papers``."""
-    seconds = seconds if seconds is not None else {}
-    started = time.perf_counter()
-    nlp = build_pipeline(rules_dir)
-    spotted = list(_progress(spot_papers(nlp, papers), len(papers), "extracting", show_progress))
-    seconds["extract"] = time.perf_counter() - started
-    started = time.perf_counter()
-    resolver = resolver or Resolver()
-    resolution = resolver.resolve(zip(papers, spotted), rule_weights(nlp))
-    seconds["resolve"] = time.perf_counter() - started
-    return Extraction(papers, spotted, resolution)
 
 
 def assemble(extraction: Extraction, links: LinkSettings = LinkSettings()) -> nx.MultiDiGraph:
@@ -126,32 +100,52 @@ def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] 
 def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = EXPORTS,
           fmt: str | None = None, fields: Mapping[str, str] | None = None,
           links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
-          show_progress: bool = False, curation: Curation | None = None) -> tuple[nx.MultiDiGraph, BuildSummary]:
-    """Read the inputs, extract (applying ``curation``, see :mod:`kg.extract.curation`),
-    assemble the graph and write its exports into ``out_dir``."""
+          show_progress: bool = False, curation: Curation | None = None, cache_path: Path | None = None,
+          workers: Workers = Workers()) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+    """Read the inputs, extract, assemble the graph and write its exports into ``out_dir``.
+
+    ``formats``: any of :data:`EXPORTS` and :data:`BULK_CSV`; with only the latter no graph is
+    assembled (None is returned). ``curation``: user corrections applied in the corpus stage
+    (:mod:`kg.extract.curation`). ``cache_path``: the stage-1 cache to reuse and fill (None:
+    none kept); ``workers``: where per-paper work runs (default: this process).
+    """
+    formats = tuple(formats)
     summary = BuildSummary(read=log or ReadLog())
     started = time.perf_counter()
     papers = read_papers(inputs, summary.read, fmt, fields)
     summary.seconds["read"] = time.perf_counter() - started
     summary.papers = len(papers)
 
-    resolver = Resolver(curation=curation) if curation is not None else None
-    extraction = extract(papers, resolver=resolver, show_progress=show_progress, seconds=summary.seconds)
+    extraction = extract(papers, curation=curation, show_progress=show_progress, seconds=summary.seconds,
+                         cache_path=cache_path, workers=workers)
+    summary.extracted, summary.cached = extraction.extracted, extraction.cached
     summary.notes = list(extraction.resolution.notes)
-    started = time.perf_counter()
-    graph = assemble(extraction, links)
-    summary.seconds["assemble"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    formats = tuple(formats)
-    page = automatic_selection(graph) if "html" in formats else None
-    summary.files = write_exports(graph, out_dir, formats, page=page)
-    if page is not None and page.steps:
-        summary.notes.append(f"{EXPORT_FILES['html']}: {page.summary()} "
-                             "Run `kg html GRAPH --focus NAME` or `--top N` on graph.json to render other parts.")
-    summary.seconds["export"] = time.perf_counter() - started
     summary.mentions = Counter(m.label for m in extraction.resolution.mentions)
     summary.concepts = Counter(c.label for c in extraction.resolution.concepts.values())
-    summary.edges = Counter(key for _, _, key in graph.edges(keys=True))
-    return graph, summary
 
+    graph_formats = [name for name in formats if name != BULK_CSV]
+    graph = None
+    if graph_formats:
+        started = time.perf_counter()
+        graph = assemble(extraction, links)
+        summary.seconds["assemble"] = time.perf_counter() - started
+        summary.edges = Counter(key for _, _, key in graph.edges(keys=True))
+
+    started = time.perf_counter()
+    if BULK_CSV in formats:
+        from kg.export.neo4j_csv import IMPORT_COMMAND, write_bulk_csv
+
+        resolution = extraction.resolution
+        bulk = write_bulk_csv(papers, resolution.concepts, resolution.mentions, out_dir / EXPORT_FILES[BULK_CSV], links)
+        summary.files += bulk.paths
+        summary.edges = bulk.relations
+        summary.notes.append(f"import them into Neo4j (stopped): cd {out_dir / EXPORT_FILES[BULK_CSV]} && {IMPORT_COMMAND}")
+    del extraction  # from here the graph holds all the exports need
+    if graph is not None:
+        page = automatic_selection(graph) if "html" in graph_formats else None
+        summary.files += write_exports(graph, out_dir, graph_formats, page=page)
+        if page is not None and page.steps:
+            summary.notes.append(f"{EXPORT_FILES['html']}: {page.summary()} "
+                                 "Run `kg html GRAPH --focus NAME` or `--top N` on graph.json to render other parts.")
+    summary.seconds["export"] = time.perf_counter() - started
+    return graph, summary

@@ -80,8 +80,9 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
               show_default=True, help="Folder the exports are written to.")
-@click.option("--only", "formats", multiple=True, type=click.Choice(["graphml", "json", "html"]),
-              help="Write only these exports (repeatable). Default: all three.")
+@click.option("--only", "formats", multiple=True, type=click.Choice(["graphml", "json", "html", "neo4j-csv"]),
+              help="Write only these exports (repeatable). Default: graphml, json and html. neo4j-csv: Neo4j "
+                   "bulk-import files in OUT/neo4j-import/, written without assembling the graph when alone.")
 @click.option("--top-k", type=click.IntRange(0), default=10, show_default=True,
               help="RELATED_TO links kept per paper (0: none).")
 @click.option("--max-concept-share", type=click.FloatRange(0, 1), default=0.25, show_default=True,
@@ -91,29 +92,45 @@ def main() -> None:
                    "Default: curation.yaml in the working directory, if there is one.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any input record was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages; only the summary.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+              help="Processes extracting in parallel (default: all cores). The output does not depend on it.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Stage-1 cache (SQLite) to reuse and fill: papers whose text and per-paper rules are "
+                   "unchanged are not extracted again. Default: OUT/.kg-cache.sqlite.")
+@click.option("--no-cache", is_flag=True, help="Extract every paper; keep no cache.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Extract on a Dask cluster: its scheduler's address (tcp://host:8786; --jobs: how many of "
+                   "its workers to keep busy), or 'local' for a LocalCluster of --jobs workers. Every worker "
+                   "needs the same kg and rule files installed.")
 @input_options
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top_k: int, max_concept_share: float,
-          curation_path: Path | None, strict: bool, quiet: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
+          curation_path: Path | None, strict: bool, quiet: bool, jobs: int | None, cache_path: Path | None,
+          no_cache: bool, scheduler: str | None, fmt: str | None, fields: tuple[str, ...]) -> None:
     """Build the graph of INPUTS (files or folders; default: seeds/) and write its exports.
 
     Malformed records are reported with file and line, counted and skipped; the rest goes on.
-    Exports are written atomically: an interrupted build leaves the previous files intact.
+    Exports are written atomically: an interrupted build leaves the previous files intact, and
+    what it extracted stays in the cache for the next build.
     """
     from kg.build import EXPORTS, build as run_build
     from kg.extract.curation import CURATION_FILE, Curation, CurationError
     from kg.graph import LinkSettings
+    from kg.parallel import Workers
 
+    if no_cache and cache_path is not None:
+        raise click.BadParameter("give --cache PATH or --no-cache, not both", param_hint="--no-cache")
     log = ReadLog(on_problem=None if quiet else _report_problem)
     try:
         path = curation_path or (CURATION_FILE if CURATION_FILE.is_file() else None)
         curation = Curation.load(path) if path is not None else None
     except (CurationError, OSError) as error:
         _fail(str(error))
-        return
     try:
         _, summary = run_build(
             list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
             LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet, curation=curation,
+            cache_path=None if no_cache else cache_path or out_dir / ".kg-cache.sqlite",
+            workers=Workers(jobs, scheduler),
         )
     except InputError as error:
         _fail(str(error))
@@ -135,7 +152,7 @@ def extract(inputs: tuple[Path, ...], output: Path | None, gold: bool, fmt: str 
 
     Offsets are character offsets into the record's field (title or abstract; text for --gold).
     """
-    from kg.build import extract as run_extract
+    from kg.extraction import extract as run_extract
     from kg.evaluate import gold_paper, read_gold
     from kg.export.files import atomic_output
 
@@ -357,7 +374,6 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
             graph = graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
     except (InputError, ValueError, OSError) as error:
         _fail(str(error))
-        return
     try:
         summary = export_graph(graph, target, batch_size=batch_size, show_progress=not quiet)
     except ServerProblem as error:

@@ -145,7 +145,7 @@ def gold_documents(records: Iterable[GoldRecord]) -> tuple[list[Paper], dict[str
 def extract_gold(records: list[GoldRecord], per_record: bool = False) -> list[Span]:
     """The extractor's spans on gold records: documents extracted whole (see the module
     docstring), or each record alone with ``per_record``."""
-    from kg.build import extract
+    from kg.extraction import extract
 
     if per_record:
         resolution = extract([gold_paper(r) for r in records]).resolution

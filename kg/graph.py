@@ -17,9 +17,12 @@ Paper→Concept edges carry their evidence, and papers that share concepts are l
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from dataclasses import asdict, dataclass
-from typing import Iterable, Mapping
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
+from typing import Iterable, Iterator, Mapping
 
 import networkx as nx
 import numpy as np
@@ -46,11 +49,56 @@ class LinkSettings:
     max_share: float = 0.25
     max_papers: int = 2000
     block_rows: int = 4096
+    block_products: int = 4_000_000
 
 
-def _properties(record: object) -> dict:
-    """A record's fields as node properties: unknown (None) values left out, tuples as lists."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(record).items() if v is not None}
+def paper_properties(paper: Paper) -> dict:
+    """A paper's node properties: unknown (None) values left out, tuples as lists."""
+    return _properties(paper, PAPER.property_names)
+
+
+def concept_properties(concept: Concept) -> dict:
+    """A concept's node properties."""
+    return _properties(concept, CONCEPT.property_names)
+
+
+def _properties(record: object, names: tuple[str, ...]) -> dict:
+    # getattr, not dataclasses.asdict: asdict deep-copies every value, a third of assembly time
+    values = ((name, getattr(record, name)) for name in names)
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in values if value is not None}
+
+
+EVIDENCE_ORDER = ("fields", "starts", "ends", "texts", "sentences", "rules", "triggers")
+
+
+def evidence_edges(mentions: Iterable[Mention]) -> Iterator[tuple[str, str, str, dict]]:
+    """Paper→concept edges from mentions: ``(paper id, concept key, relation, properties)``,
+    one per (paper, concept, relation), sorted by them, evidence in text order.
+
+    Goes paper by paper, so it holds one paper's mentions at a time; strings that repeat (a
+    sentence with several mentions, rule and field names) are stored once.
+
+    >>> m = Mention("p1", "abstract", 7, 11, "BERT", "model", "lexicon", "We use BERT.", "bert", "USES", "use")
+    >>> [(p, k, r, e["mention_count"], e["texts"]) for p, k, r, e in evidence_edges([m, m])]
+    [('p1', 'bert', 'USES', 2, ['BERT', 'BERT'])]
+    """
+    for paper_id, group in groupby(sorted(mentions, key=attrgetter("paper_id")), key=attrgetter("paper_id")):
+        by_edge: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        for mention in group:
+            by_edge[(mention.concept, mention.relation)].append(mention)
+        sentences: dict[str, str] = {}
+        for (key, relation) in sorted(by_edge):
+            evidence = sorted(by_edge[(key, relation)], key=lambda m: (FIELDS.index(m.field), m.start, m.end))
+            yield paper_id, key, relation, {
+                "mention_count": len(evidence),
+                "fields": [sys.intern(m.field) for m in evidence],
+                "starts": [m.start for m in evidence],
+                "ends": [m.end for m in evidence],
+                "texts": [m.text for m in evidence],
+                "sentences": [sentences.setdefault(m.sentence, m.sentence) for m in evidence],
+                "rules": [sys.intern(m.rule) for m in evidence],
+                "triggers": [sys.intern(m.trigger) for m in evidence],
+            }
 
 
 def build_graph(papers: Iterable[Paper], concepts: Mapping[str, Concept], mentions: Iterable[Mention],
@@ -60,29 +108,13 @@ def build_graph(papers: Iterable[Paper], concepts: Mapping[str, Concept], mentio
     graph = nx.MultiDiGraph()
     papers = sorted(papers, key=lambda p: p.id)
     for paper in papers:
-        graph.add_node(node_id(PAPER.name, paper.id), kind=PAPER.name, **_properties(paper))
+        graph.add_node(node_id(PAPER.name, paper.id), kind=PAPER.name, **paper_properties(paper))
     for key in sorted(concepts):
-        graph.add_node(node_id(CONCEPT.name, key), kind=CONCEPT.name, **_properties(concepts[key]))
-
-    evidence: dict[tuple[str, str, str], list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        evidence[(mention.paper_id, mention.concept, mention.relation)].append(mention)
-    for (paper_id, key, relation) in sorted(evidence):
-        group = sorted(evidence[(paper_id, key, relation)], key=lambda m: (FIELDS.index(m.field), m.start, m.end))
-        graph.add_edge(
-            node_id(PAPER.name, paper_id), node_id(CONCEPT.name, key), key=relation,
-            mention_count=len(group),
-            fields=[m.field for m in group],
-            starts=[m.start for m in group],
-            ends=[m.end for m in group],
-            texts=[m.text for m in group],
-            sentences=[m.sentence for m in group],
-            rules=[m.rule for m in group],
-            triggers=[m.trigger for m in group],
-        )
+        graph.add_node(node_id(CONCEPT.name, key), kind=CONCEPT.name, **concept_properties(concepts[key]))
 
     paper_concepts: dict[str, set[str]] = defaultdict(set)
-    for (paper_id, key, _relation) in evidence:
+    for paper_id, key, relation, evidence in evidence_edges(mentions):
+        graph.add_edge(node_id(PAPER.name, paper_id), node_id(CONCEPT.name, key), key=relation, **evidence)
         paper_concepts[paper_id].add(key)
     for a, b, weight, shared in related_pairs(paper_concepts, len(papers), links):
         graph.add_edge(node_id(PAPER.name, a), node_id(PAPER.name, b), key="RELATED_TO", weight=weight, shared=shared)
@@ -94,21 +126,19 @@ def related_pairs(paper_concepts: Mapping[str, set[str]], paper_total: int,
     """Paper pairs linked through shared concepts: ``(a, b, weight, shared keys)`` with a < b.
 
     The weight of a pair is the sum of the IDF, log(N / papers with the concept), of the
-    concepts they share. Computed as a sparse product of the paper×concept matrix, block by
-    block of rows, so popular concepts never make all their pairs in memory at once.
+    concepts they share. Computed as a sparse product of the paper×concept matrix, a block of
+    rows at a time (blocks sized by the products they make, so a popular concept never makes
+    all its pairs in memory at once), each row's top k chosen with numpy.
 
     >>> related_pairs({"a": {"x", "y"}, "b": {"x"}, "c": {"y", "z"}}, 3)
     [('a', 'b', 0.405465, ['x']), ('a', 'c', 0.405465, ['y'])]
     """
     paper_ids = sorted(paper_concepts)
     n = max(paper_total, len(paper_ids))
-    frequency: dict[str, int] = defaultdict(int)
-    for keys in paper_concepts.values():
-        for key in keys:
-            frequency[key] += 1
+    frequency: Counter[str] = Counter(key for keys in paper_concepts.values() for key in keys)
     max_papers = min(links.max_papers, max(links.min_papers, math.floor(links.max_share * n)))
     linking = sorted(k for k, f in frequency.items() if links.min_papers <= f <= max_papers)
-    if not linking or len(paper_ids) < 2:
+    if not linking or len(paper_ids) < 2 or links.top_k == 0:
         return []
     column = {key: j for j, key in enumerate(linking)}
     idf = np.array([math.log(n / frequency[key]) for key in linking])
@@ -123,16 +153,13 @@ def related_pairs(paper_concepts: Mapping[str, set[str]], paper_total: int,
     weighted_t = (incidence @ sparse.diags(idf)).T.tocsr()
 
     kept: set[tuple[int, int]] = set()
-    for block_start in range(0, len(paper_ids), links.block_rows):
-        block = (incidence[block_start : block_start + links.block_rows] @ weighted_t).tocsr()
+    for begin, end in _row_blocks(incidence, links):
+        block = (incidence[begin:end] @ weighted_t).tocsr()
         for offset in range(block.shape[0]):
-            i = block_start + offset
-            begin, end = block.indptr[offset], block.indptr[offset + 1]
-            candidates = [(round(float(w), 6), int(j)) for j, w in zip(block.indices[begin:end], block.data[begin:end])
-                          if j != i and w > 0 and w >= links.min_weight]
-            candidates.sort(key=lambda item: (-item[0], paper_ids[item[1]]))
-            for _, j in candidates[: links.top_k]:
-                kept.add((min(i, j), max(i, j)))
+            i = begin + offset
+            neighbours = _top_neighbours(i, block.indices[block.indptr[offset] : block.indptr[offset + 1]],
+                                         block.data[block.indptr[offset] : block.indptr[offset + 1]], links)
+            kept.update((min(i, j), max(i, j)) for j in neighbours)
 
     pairs = []
     for i, j in sorted(kept):
@@ -141,4 +168,32 @@ def related_pairs(paper_concepts: Mapping[str, set[str]], paper_total: int,
                         key=lambda key: (-idf[column[key]], key))
         weight = round(sum(float(idf[column[key]]) for key in shared), 6)
         pairs.append((a, b, weight, shared))
-    return sorted(pairs)
+    return pairs
+
+
+def _row_blocks(incidence: sparse.csr_matrix, links: LinkSettings) -> Iterator[tuple[int, int]]:
+    """Row ranges whose products hold about ``links.block_products`` entries (at most
+    ``links.block_rows`` rows): a row's product has at most the sum of its concepts' paper counts."""
+    frequency = np.asarray(incidence.sum(axis=0)).ravel()
+    work = np.cumsum(incidence @ frequency)
+    begin = 0
+    while begin < incidence.shape[0]:
+        budget = (work[begin - 1] if begin else 0) + links.block_products
+        end = max(begin + 1, min(begin + links.block_rows, int(np.searchsorted(work, budget, side="right"))))
+        yield begin, end
+        begin = end
+
+
+def _top_neighbours(i: int, columns: np.ndarray, weights: np.ndarray, links: LinkSettings) -> np.ndarray:
+    """Row ``i``'s ``top_k`` heaviest neighbours (weights rounded to 6 decimals, ties by the
+    smaller paper id, i.e. column), excluding itself and weights under ``min_weight``."""
+    weights = np.round(weights, 6)
+    keep = (columns != i) & (weights > 0) & (weights >= links.min_weight)
+    columns, weights = columns[keep], weights[keep]
+    if len(columns) > links.top_k:
+        # only weights at least the k-th largest can be chosen; ties with it are settled by column
+        threshold = np.partition(weights, len(weights) - links.top_k)[len(weights) - links.top_k]
+        candidates = weights >= threshold
+        columns, weights = columns[candidates], weights[candidates]
+    order = np.lexsort((columns, -weights))
+    return columns[order[: links.top_k]]

@@ -10,7 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.build import build, extract
+from kg.build import build
+
+from kg.extraction import extract
 from kg.concepts import Concept, Mention
 from kg.extract.lexicon import Lexicon, LexiconEntry
 from kg.extract.resolve import Resolver

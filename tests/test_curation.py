@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import lexicon_of, paper
-from kg.build import extract
+from kg.extraction import extract
 from kg.extract.curation import Curation, CurationError
 from kg.extract.resolve import Resolver
 

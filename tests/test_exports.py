@@ -116,11 +116,11 @@ def test_a_failed_write_leaves_the_previous_export_intact(seed_build, tmp_path, 
     target = tmp_path / "graph.graphml"
     target.write_text("previous export")
 
-    def broken_writer(flat, handle, **kwargs):
-        handle.write(b"<?xml half written")
+    def broken_writer(graph, handle):
+        handle.write("<?xml half written")
         raise OSError("disk full")
 
-    monkeypatch.setattr(graphml_module.nx, "write_graphml", broken_writer)
+    monkeypatch.setattr(graphml_module, "write_graphml_stream", broken_writer)
     with pytest.raises(OSError, match="disk full"):
         write_graphml(graph, target)
     assert target.read_text() == "previous export"

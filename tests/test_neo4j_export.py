@@ -15,7 +15,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.build import assemble, extract
+from kg.build import assemble
+
+from kg.extraction import extract
 from kg.cli import EXIT_SERVER, main
 from kg.connection import Neo4jTarget
 from kg.export.neo4j import export_graph, node_cypher, relationship_cypher, sweep_cypher

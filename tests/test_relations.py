@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from conftest import DATA, lexicon_of, paper, run_extraction
-from kg.build import extract
+from kg.extraction import extract
 from kg.evaluate import pair_relations, read_relation_gold, score_relations
 
 EMPTY = lexicon_of()

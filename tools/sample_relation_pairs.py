@@ -18,7 +18,7 @@ import random
 from itertools import islice
 from pathlib import Path
 
-from kg.build import extract
+from kg.extraction import extract
 from kg.papers import ReadLog, read_file, read_papers
 
 ROOT = Path(__file__).resolve().parent.parent

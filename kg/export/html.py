@@ -91,8 +91,10 @@ def node_size(graph: nx.MultiDiGraph, node: str) -> float:
 def layout_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """The undirected simple graph the layout pulls together: one unit spring per linked pair."""
     simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes)
-    simple.add_edges_from((u, v) for u, v, _ in graph.edges(keys=True))
+    # sorted: a subgraph view iterates in the order of a Python set, which changes from process
+    # to process, and the layout (so the page's bytes) depends on the order
+    simple.add_nodes_from(sorted(graph.nodes))
+    simple.add_edges_from(sorted((u, v) for u, v, _ in graph.edges(keys=True)))
     return simple
 
 

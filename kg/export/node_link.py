@@ -12,35 +12,48 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import IO, Iterator
 
 import networkx as nx
 
 from kg.export.files import atomic_output
+from kg.export.graphml import sorted_edges
 from kg.schema import SINK_RENAMED, node_labels
+
+
+_HEADER = {"directed": True, "multigraph": True, "graph": {}}
+
+
+def _nodes(graph: nx.MultiDiGraph) -> Iterator[dict]:
+    for node in sorted(graph.nodes):
+        attrs = graph.nodes[node]
+        props = {SINK_RENAMED.get(k, k): v for k, v in attrs.items() if k != "kind"}
+        yield {"id": node, "labels": list(node_labels(attrs)), **props}
+
+
+def _links(graph: nx.MultiDiGraph) -> Iterator[dict]:
+    for source, target, relation, attrs in sorted_edges(graph):
+        yield {"source": source, "target": target, "key": relation, **attrs}
 
 
 def node_link(graph: nx.MultiDiGraph) -> dict:
     """The graph as a node-link document."""
-    nodes = []
-    for node in sorted(graph.nodes):
-        attrs = graph.nodes[node]
-        props = {SINK_RENAMED.get(k, k): v for k, v in attrs.items() if k != "kind"}
-        nodes.append({"id": node, "labels": list(node_labels(attrs)), **props})
-    links = [
-        {"source": source, "target": target, "key": relation, **attrs}
-        for source, target, relation, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-    ]
-    return {"directed": True, "multigraph": True, "graph": {}, "nodes": nodes, "links": links}
+    return {**_HEADER, "nodes": list(_nodes(graph)), "links": list(_links(graph))}
+
+
+def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
+    """Elements one a line, comma-separated, written as they come."""
+    for number, element in enumerate(elements):
+        handle.write((",\n" if number else "") + json.dumps(element, ensure_ascii=False, sort_keys=True))
 
 
 def write_node_link(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """Write ``graph`` as node-link JSON to ``path`` atomically (UTF-8, one line per element)."""
-    document = node_link(graph)
-    header = json.dumps({k: v for k, v in document.items() if k not in ("nodes", "links")})
+    """Write ``graph`` as node-link JSON to ``path`` atomically (UTF-8, one line per element),
+    element by element, so the document is never whole in memory."""
     with atomic_output(path) as handle:
-        handle.write(header[:-1] + ',\n"nodes": [\n')
-        handle.write(",\n".join(json.dumps(n, ensure_ascii=False, sort_keys=True) for n in document["nodes"]))
+        handle.write(json.dumps(_HEADER)[:-1] + ',\n"nodes": [\n')
+        _write_joined(handle, _nodes(graph))
         handle.write('\n],\n"links": [\n')
-        handle.write(",\n".join(json.dumps(e, ensure_ascii=False, sort_keys=True) for e in document["links"]))
+        _write_joined(handle, _links(graph))
         handle.write("\n]}\n")
     return path

@@ -204,17 +204,23 @@ class Resolver:
 
     # --- pass A: one paper ------------------------------------------------------------------
 
-    def long_form_matcher(self, spotted: Iterable[SpottedPaper]) -> PhraseMatcher:
+    def corpus_long_forms(self, spotted: Iterable[SpottedPaper]) -> tuple[str, ...]:
         """The long forms the corpus's papers define ("large language models (LLMs)"), to be
         found in every paper: one that writes "large language models" without defining it
-        names the same concept. One-word and generic long forms are left out."""
-        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        forms = {a.long.lower() for s in spotted for a in s.abbreviations}
-        for form in sorted(forms):
+        names the same concept. One-word and generic long forms are left out. Small and
+        plain, so a driver can collect them in a first pass and send them to workers."""
+        forms = set()
+        for form in {a.long.lower() for s in spotted for a in s.abbreviations}:
             words = form.split()
             plain = all(w.replace("-", "").isalpha() for w in words)
-            if len(words) < 2 or not plain or concept_key(form) in self.settings.generic_phrases:
-                continue
+            if len(words) >= 2 and plain and concept_key(form) not in self.settings.generic_phrases:
+                forms.add(form)
+        return tuple(sorted(forms))
+
+    def long_form_matcher(self, forms: tuple[str, ...]) -> PhraseMatcher:
+        """A matcher for :meth:`corpus_long_forms`' output, singular and plural."""
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for form in forms:
             matcher.add(_DEFINED_ELSEWHERE, list(self.nlp.tokenizer.pipe(sorted({form, pluralise_phrase(form)}))))
         return matcher
 
@@ -305,14 +311,17 @@ class Resolver:
     # --- pass B: the corpus -----------------------------------------------------------------
 
     def resolve(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int]) -> Resolution:
-        """Stage 2 over all papers (``(paper, spotted)`` pairs, any order; output is sorted)."""
+        """Stage 2 over all papers held in memory (``(paper, spotted)`` pairs, any order; the
+        output is sorted). A large corpus goes through :mod:`kg.extraction` instead, which
+        makes the same two passes over the stage-1 cache."""
         pairs = list(pairs)
-        long_forms = self.long_form_matcher(spotted for _, spotted in pairs)
-        drafts: list[_Draft] = []
-        texts: dict[str, Paper] = {}
-        for paper, spotted in pairs:
-            texts[paper.id] = paper
-            drafts.extend(self.draft_paper(paper, spotted, rule_weights, long_forms))
+        long_forms = self.long_form_matcher(self.corpus_long_forms(spotted for _, spotted in pairs))
+        drafts = [draft for paper, spotted in pairs for draft in self.draft_paper(paper, spotted, rule_weights, long_forms)]
+        return self.resolve_drafts(drafts, {paper.id: paper for paper, _ in pairs})
+
+    def resolve_drafts(self, drafts: list[_Draft], texts: dict[str, Paper]) -> Resolution:
+        """Pass B alone, over every paper's :meth:`draft_paper` output (computed anywhere:
+        pass A is per paper, so it can run in worker processes)."""
         drafts = [d for d in drafts if not self._is_stopped(d)]
         self._merge_compact_keys(drafts)
         curation = AppliedCuration(self.curation, self.name_key) if self.curation else None
@@ -477,7 +486,7 @@ class Resolver:
             else:
                 full = [f for f in forms if concept_key(f) == key] or list(forms)
                 name = max(sorted(full), key=lambda f: forms[f])
-            aliases = sorted({f for f in forms if f != name}, key=str.casefold)
+            aliases = sorted({f for f in forms if f != name}, key=lambda f: (f.casefold(), f))  # ties by the text: set order varies by process
             concepts[key] = Concept(
                 key=key, name=name, type=concept_type,
                 benchmark=concept_type == "dataset" and (benchmark or key in evaluated),

@@ -1,0 +1,121 @@
+"""Where per-paper work runs: in this process, in local worker processes, or on a Dask cluster.
+
+Everything parallel in a build goes through :func:`map_papers`, which applies a function to
+shards of papers through a ``concurrent.futures.Executor`` and yields the results in shard
+order, so the output never depends on which worker finished first. Any executor works:
+
+- ``None``: this process, one shard after another (what tests and ``--jobs 1`` use);
+- a :class:`~concurrent.futures.ProcessPoolExecutor` on this machine (``--jobs N``);
+- a Dask cluster's ``client.get_executor()`` (``--scheduler tcp://host:8786`` or ``local``).
+
+>>> list(map_papers(len, [[1, 2], [3]]))
+[2, 1]
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, ContextManager, Iterable, Iterator, Sequence, TypeVar
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+LOCAL_CLUSTER = "local"
+"""``--scheduler local``: start a Dask ``LocalCluster`` with ``--jobs`` worker processes."""
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Where per-paper work runs: ``jobs`` local processes (None: all cores; 1: this process),
+    or the Dask cluster at ``scheduler`` (``"local"``: a LocalCluster of ``jobs`` workers).
+    Opened for extraction and closed when it is done, so idle workers hold no memory through
+    assembly and export."""
+
+    jobs: int | None = 1
+    scheduler: str | None = None
+
+    def open(self) -> ContextManager[Executor | None]:
+        return open_executor(self.jobs, self.scheduler)
+
+    @property
+    def window(self) -> int:
+        """Shards in flight: two per worker keep each busy while the driver stores results
+        (on a remote cluster ``jobs`` is the number of workers to keep busy)."""
+        return 2 * (self.jobs or default_jobs())
+
+
+def default_jobs() -> int:
+    """All the cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_papers(fn: Callable[[S], R], shards: Iterable[S], executor: Executor | None = None,
+               window: int = 8) -> Iterator[R]:
+    """``fn(shard)`` for each shard, yielded in shard order.
+
+    At most ``window`` shards are in flight at once, so the driver never holds more than that
+    many results (or inputs) however long the input is. ``fn`` must be a module-level function
+    (it is pickled to the workers) and a pure function of its shard.
+    """
+    if executor is None:
+        yield from map(fn, shards)
+        return
+    pending: deque[Future] = deque()
+    try:
+        for shard in shards:
+            pending.append(executor.submit(fn, shard))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:  # an interrupted build leaves no work queued
+            future.cancel()
+
+
+def shards_of(items: Sequence[S], size: int) -> Iterator[Sequence[S]]:
+    """Consecutive slices of ``items`` of at most ``size`` each.
+
+    >>> [list(s) for s in shards_of([1, 2, 3, 4, 5], 2)]
+    [[1, 2], [3, 4], [5]]
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@contextmanager
+def open_executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[Executor | None]:
+    """The executor a build maps its extraction through.
+
+    ``scheduler``: a Dask scheduler address (``tcp://host:8786``) or ``"local"`` for a Dask
+    ``LocalCluster`` of ``jobs`` single-threaded worker processes; without it, ``jobs`` local
+    processes (``None``: all cores), or this process alone when ``jobs`` is 1.
+    """
+    jobs = jobs or default_jobs()
+    if scheduler:
+        with _dask_executor(scheduler, jobs) as executor:
+            yield executor
+    elif jobs <= 1:
+        yield None
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as executor:
+            yield executor
+
+
+@contextmanager
+def _dask_executor(scheduler: str, jobs: int) -> Iterator[Executor]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as error:  # pragma: no cover - dask is a declared dependency
+        raise RuntimeError("--scheduler needs Dask: pip install 'dask[distributed]'") from error
+    if scheduler == LOCAL_CLUSTER:
+        with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            yield client.get_executor(pure=False)
+    else:
+        with Client(scheduler) as client:
+            yield client.get_executor(pure=False)
