@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.build import assemble  # noqa: E402
-
 from kg.extraction import extract  # noqa: E402
 from kg.export.html import write_html  # noqa: E402
 from kg.io import read_graph  # noqa: E402

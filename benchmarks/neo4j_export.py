@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from kg.build import assemble  # noqa: E402
-
 from kg.extraction import extract  # noqa: E402
 from kg.connection import Neo4jTarget  # noqa: E402
 from kg.export.neo4j import BATCH_SIZE, export_graph, relationship_cypher, relationship_writes  # noqa: E402

@@ -11,7 +11,6 @@ import networkx as nx
 import pytest
 
 from kg.build import build
-
 from kg.extraction import extract
 from kg.concepts import Concept, Mention
 from kg.extract.lexicon import Lexicon, LexiconEntry

@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import assemble
-
 from kg.extraction import extract
 from kg.cli import EXIT_SERVER, main
 from kg.connection import Neo4jTarget

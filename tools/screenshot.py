@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.build import assemble  # noqa: E402
-
 from kg.extraction import extract  # noqa: E402
 from kg.export.html import write_html  # noqa: E402
 from kg.papers import ReadLog, read_papers  # noqa: E402
