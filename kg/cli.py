@@ -65,7 +65,7 @@ def main() -> None:
     Reads titles and abstracts (Hugging Face daily-papers page text or JSON, arXiv-style JSONL /
     JSON, CSV, .gz of any, or folders of them), extracts methods, models, datasets, benchmarks and
     tasks with spaCy rules, links papers through shared concepts, and writes GraphML, node-link
-    JSON and an interactive HTML page.
+    JSON and an interactive HTML page, and syncs the graph into Neo4j to query in Cypher.
 
     \b
     Quick start:
@@ -73,6 +73,11 @@ def main() -> None:
       kg build papers.jsonl.gz --out my-graph
       kg stats exports/graph.json
       kg html exports/graph.json --focus BERT --depth 2
+      kg export neo4j exports/graph.json --uri bolt://localhost:7687
+      kg query --list
+
+    Exit codes: 0 done; 1 unreadable input (or, with --strict, skipped records);
+    2 wrong usage; 3 Neo4j unreachable, refused or missing a database.
     """
 
 
