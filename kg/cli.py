@@ -345,11 +345,11 @@ def export() -> None:
 @export.command("neo4j")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @neo4j_options
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
-              help="Rows per transaction.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=None,
+              help="Rows per transaction  [default: 2,500]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
 @input_options
-def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, batch_size: int, quiet: bool,
+def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, batch_size: int | None, quiet: bool,
                  fmt: str | None, fields: tuple[str, ...]) -> None:
     """Sync a graph into Neo4j: afterwards the database's papers, concepts and their relationships
     equal the graph. SOURCES is a graph written by kg build (graph.json or graph.graphml) or
@@ -366,7 +366,7 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
     """
     from kg.build import graph_of
     from kg.connection import ServerProblem
-    from kg.export.neo4j import export_graph
+    from kg.export.neo4j import BATCH_SIZE, export_graph
     from kg.io import is_graph_file, read_graph
 
     sources = sources or (Path("exports/graph.json"),)
@@ -380,7 +380,7 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
     except (InputError, ValueError, OSError) as error:
         _fail(str(error))
     try:
-        summary = export_graph(graph, target, batch_size=batch_size, show_progress=not quiet)
+        summary = export_graph(graph, target, batch_size=batch_size or BATCH_SIZE, show_progress=not quiet)
     except ServerProblem as error:
         _fail(str(error), EXIT_SERVER)
         return

@@ -19,7 +19,10 @@ from kg.build import assemble
 from kg.extraction import extract
 from kg.cli import EXIT_SERVER, main
 from kg.connection import Neo4jTarget
-from kg.export.neo4j import export_graph, node_cypher, relationship_cypher, sweep_cypher
+from kg.export.neo4j import (
+    BATCH_SIZE, create_node_cypher, create_relationship_cypher, export_graph, node_cypher, relationship_cypher,
+    sweep_cypher,
+)
 from kg.export.node_link import write_node_link
 from kg.io import read_graph
 from kg.papers import Paper, ReadLog, read_papers
@@ -120,10 +123,14 @@ def test_export_fixes_what_others_changed(neo4j_driver, empty_database, seed_gra
     assert summary.updated["Paper"] == 1 and summary.updated["Concept"] == 1 and summary.removed["Paper"] == 1
 
 
+@pytest.mark.parametrize("older_build", [True, False], ids=["sync", "first-load"])
 def test_killed_export_then_rerun_equals_uninterrupted(neo4j_driver, empty_database, seed_graph, later_graph,
-                                                       tmp_path: Path):
-    """SIGKILL the CLI halfway through a load (small batches make it last), then export again."""
-    export_graph(seed_graph, empty_database)  # the kill lands on a database holding an older build
+                                                       tmp_path: Path, older_build: bool):
+    """SIGKILL the CLI halfway through a load (small batches make it last), then export again:
+    both when the kill lands on a database holding an older build (MERGE sync) and when it lands
+    on a first load into an empty database (CREATE)."""
+    if older_build:
+        export_graph(seed_graph, empty_database)
     graph_file = tmp_path / "graph.json"
     write_node_link(later_graph, graph_file)
     env = {**os.environ, "NEO4J_URI": empty_database.uri, "NEO4J_USER": empty_database.user,
@@ -179,6 +186,12 @@ def test_cli_export_fails_in_one_line(neo4j_target, change, message):
     assert neo4j_target.password not in result.output
 
 
+def test_cli_export_help_states_the_batch_size():
+    result = CliRunner().invoke(main, ["export", "neo4j", "--help"])
+
+    assert result.exit_code == 0 and f"[default: {BATCH_SIZE:,}]" in result.output
+
+
 def test_cli_export_without_password_or_terminal_fails():
     result = CliRunner().invoke(main, ["export", "neo4j", "--quiet"], env={"NEO4J_PASSWORD": None})
 
@@ -187,12 +200,15 @@ def test_cli_export_without_password_or_terminal_fails():
 
 def test_cypher_names_only_whitelisted_labels_and_types():
     written = [node_cypher(labels) for labels in (("Paper",), ("Concept", "Dataset", "Benchmark"))]
-    written += [relationship_cypher(relation) for relation in RELATIONS]
+    written += [create_node_cypher(labels) for labels in (("Paper",), ("Concept", "Dataset", "Benchmark"))]
+    written += [cypher(relation) for relation in RELATIONS for cypher in (relationship_cypher, create_relationship_cypher)]
     written += [sweep_cypher(name) for name in (*RELATIONS, "Paper", "Concept")]
     for cypher in written:
         assert set(re.findall(r":`(\w+)`", cypher)) <= set(NODE_LABELS) | set(RELATIONS)
     for evil in (("Paper", "Evil` DETACH DELETE n //"), ("Concept", "Method", "Evil")):
+        for cypher in (node_cypher, create_node_cypher):
+            with pytest.raises(ValueError):
+                cypher(evil)
+    for cypher in (relationship_cypher, create_relationship_cypher):
         with pytest.raises(ValueError):
-            node_cypher(evil)
-    with pytest.raises(ValueError):
-        relationship_cypher("USES`]->() DETACH DELETE a //")
+            cypher("USES`]->() DETACH DELETE a //")

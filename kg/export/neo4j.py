@@ -17,6 +17,11 @@ native lists) and nothing more, whatever was there before. How:
 So a second export of the same graph changes nothing, a later build's export adds, updates and
 removes exactly the difference, and a load killed halfway is repaired by the next export (the
 killed run's marks are simply another build's).
+
+A first load, into a database holding no ``Paper`` or ``Concept`` node, has nothing to compare
+or sweep: it runs ``UNWIND … CREATE`` instead, with ``WRITERS`` transactions in flight at once
+(creating relationships between existing nodes takes no lock another batch waits on). If it is
+killed, the database is no longer empty, so the next export takes the MERGE path and repairs it.
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 import networkx as nx
-from neo4j import ManagedTransaction, Session
+from neo4j import Driver, ManagedTransaction, Session
 from tqdm import tqdm
 
 from kg.connection import Neo4jTarget, open_driver
@@ -37,8 +43,12 @@ from kg.schema import (
     TYPE_LABELS, check_graph, node_labels,
 )
 
-BATCH_SIZE = 10_000
-"""Rows per transaction: big enough to amortise a round trip, small enough for a modest heap."""
+BATCH_SIZE = 2_500
+"""Rows per transaction: big enough to amortise a round trip, small enough for a modest heap
+and for ``WRITERS`` batches to overlap on a first load."""
+
+WRITERS = 2
+"""Transactions in flight at once on a first load (one sends while the server writes another)."""
 
 SWEEP_BATCH = 10_000
 CONCEPT_TYPE_LABELS = (*TYPE_LABELS.values(), BENCHMARK_LABEL)
@@ -46,11 +56,13 @@ CONCEPT_TYPE_LABELS = (*TYPE_LABELS.values(), BENCHMARK_LABEL)
 
 @dataclass(frozen=True)
 class Write:
-    """One ``UNWIND … MERGE`` statement with its rows: all nodes of one label set, or all
-    relationships of one type. ``counted_as`` is the kind or relation type the summary uses."""
+    """All nodes of one label set, or all relationships of one type, with the statement that
+    syncs them (``UNWIND … MERGE``) and the one that creates them in an empty database
+    (``UNWIND … CREATE``). ``counted_as`` is the kind or relation type the summary uses."""
 
     counted_as: str
-    cypher: str
+    merge_cypher: str
+    create_cypher: str
     rows: list[dict]
     parameters: dict = field(default_factory=dict)
 
@@ -144,18 +156,36 @@ def node_cypher(labels: tuple[str, ...]) -> str:
     ])
 
 
+def _endpoints(relation: str) -> list[str]:
+    source, target = RELATION_ENDPOINTS[relation]
+    return ["UNWIND $rows AS row",
+            f"MATCH (a{_names((source,))} {{{NODE_KEYS[source]}: row.source}})",
+            f"MATCH (b{_names((target,))} {{{NODE_KEYS[target]}: row.target}})"]
+
+
 def relationship_cypher(relation: str) -> str:
     """The statement writing relationships of one type between existing nodes, by their keys."""
     _names((relation,))
-    source, target = RELATION_ENDPOINTS[relation]
     return "\n".join([
-        "UNWIND $rows AS row",
-        f"MATCH (a{_names((source,))} {{{NODE_KEYS[source]}: row.source}})",
-        f"MATCH (b{_names((target,))} {{{NODE_KEYS[target]}: row.target}})",
+        *_endpoints(relation),
         f"MERGE (a)-[r{_names((relation,))}]->(b)",
         f"WITH r, row, {_change('r', 'row.properties', with_labels=False)} AS change",
         *_overwrite("r", "row.properties"),
     ])
+
+
+_CREATED = f"SET x.{NEO4J_BUILD} = $build RETURN 'created' AS change, count(*) AS rows"
+
+
+def create_node_cypher(labels: tuple[str, ...]) -> str:
+    """The first-load statement for nodes with exactly ``labels`` (no existing node to compare)."""
+    return f"UNWIND $rows AS row CREATE (x{_names(labels)}) SET x = row {_CREATED}"
+
+
+def create_relationship_cypher(relation: str) -> str:
+    """The first-load statement for relationships of one type between nodes already created."""
+    _names((relation,))
+    return "\n".join([*_endpoints(relation), f"CREATE (a)-[x{_names((relation,))}]->(b) SET x = row.properties {_CREATED}"])
 
 
 def _declared(element_name: str, attrs: dict, elements: dict) -> dict:
@@ -168,7 +198,7 @@ def node_writes(graph: nx.MultiDiGraph) -> list[Write]:
     groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
     for _, attrs in sorted(graph.nodes(data=True)):
         groups[node_labels(attrs)].append(_declared(attrs["kind"], attrs, NODE_KINDS))
-    return [Write(labels[0], node_cypher(labels), rows, {"labels": list(labels)})
+    return [Write(labels[0], node_cypher(labels), create_node_cypher(labels), rows, {"labels": list(labels)})
             for labels, rows in sorted(groups.items())]
 
 
@@ -182,7 +212,8 @@ def relationship_writes(graph: nx.MultiDiGraph) -> list[Write]:
             "target": target_attrs[NODE_KEYS[target_attrs["kind"]]],
             "properties": _declared(relation, attrs, RELATIONS),
         })
-    return [Write(relation, relationship_cypher(relation), groups[relation]) for relation in sorted(groups)]
+    return [Write(relation, relationship_cypher(relation), create_relationship_cypher(relation), groups[relation])
+            for relation in sorted(groups)]
 
 
 def create_constraints(session: Session) -> None:
@@ -193,9 +224,24 @@ def create_constraints(session: Session) -> None:
         session.execute_write(lambda tx: tx.run(cypher).consume())
 
 
-def _write_batch(tx: ManagedTransaction, write: Write, rows: list[dict], build: str) -> Counter:
-    result = tx.run(write.cypher, rows=rows, build=build, **write.parameters)
+class _Rows(list):
+    """A batch's rows with a one-line ``repr``: the driver (6.4) formats every parameter for its
+    debug log even when debug logging is off, which cost a tenth of an export's client time and
+    would put whole abstracts into a debug log."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
+def _write_batch(tx: ManagedTransaction, cypher: str, rows: list[dict], build: str, parameters: dict) -> Counter:
+    result = tx.run(cypher, rows=_Rows(rows), build=build, **parameters)
     return Counter({record["change"]: record["rows"] for record in result})
+
+
+def holds_kg_nodes(session: Session) -> bool:
+    """Whether the database has any ``Paper`` or ``Concept`` node (else an export is a first load)."""
+    cypher = " UNION ".join(f"MATCH (n{_names((kind,))}) RETURN 1 AS found LIMIT 1" for kind in NODE_KINDS)
+    return session.execute_read(lambda tx: tx.run(cypher).single() is not None)
 
 
 def sweep_cypher(counted_as: str) -> str:
@@ -230,6 +276,26 @@ def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
         yield rows[start : start + size]
 
 
+def _load(driver: Driver, target: Neo4jTarget, writes: list[Write], batch_size: int, first_load: bool,
+          summary: SyncSummary, bar: tqdm) -> None:
+    """Send every write's rows in batches, one managed transaction each (the driver retries
+    transient errors); nodes before relationships. A first load keeps ``WRITERS`` in flight."""
+    def send(write: Write, rows: list[dict]) -> tuple[Write, int, Counter]:
+        cypher = write.create_cypher if first_load else write.merge_cypher
+        with driver.session(database=target.database) as session:
+            return write, len(rows), session.execute_write(_write_batch, cypher, rows, summary.build,
+                                                           write.parameters)
+
+    nodes = [write for write in writes if write.counted_as in NODE_KINDS]
+    relationships = [write for write in writes if write.counted_as in RELATIONS]
+    with ThreadPoolExecutor(WRITERS if first_load else 1) as pool:
+        for stage in (nodes, relationships):
+            batches = [(write, rows) for write in stage for rows in _batches(write.rows, batch_size)]
+            for write, rows, changes in pool.map(lambda batch: send(*batch), batches):
+                summary.count(write.counted_as, changes)
+                bar.update(rows)
+
+
 def export_graph(graph: nx.MultiDiGraph, target: Neo4jTarget, batch_size: int = BATCH_SIZE,
                  show_progress: bool = False) -> SyncSummary:
     """Make the database's kg part equal to ``graph``; return what changed.
@@ -241,15 +307,15 @@ def export_graph(graph: nx.MultiDiGraph, target: Neo4jTarget, batch_size: int = 
     writes = node_writes(graph) + relationship_writes(graph)
     summary = SyncSummary(build=uuid.uuid4().hex)
     started = time.perf_counter()
-    with open_driver(target) as driver, driver.session(database=target.database) as session:
-        create_constraints(session)
+    with open_driver(target) as driver:
+        with driver.session(database=target.database) as session:
+            create_constraints(session)
+            first_load = not holds_kg_nodes(session)
         total = sum(len(write.rows) for write in writes)
         with tqdm(total=total, unit="row", desc="neo4j", leave=False, disable=None if show_progress else True) as bar:
-            for write in writes:
-                for rows in _batches(write.rows, batch_size):
-                    changes = session.execute_write(_write_batch, write, rows, summary.build)
-                    summary.count(write.counted_as, changes)
-                    bar.update(len(rows))
-        summary.removed = sweep(session, summary.build)
+            _load(driver, target, writes, batch_size, first_load, summary, bar)
+        if not first_load:
+            with driver.session(database=target.database) as session:
+                summary.removed = sweep(session, summary.build)
     summary.seconds = time.perf_counter() - started
     return summary
