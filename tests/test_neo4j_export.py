@@ -201,7 +201,8 @@ def test_cli_export_without_password_or_terminal_fails():
 def test_cypher_names_only_whitelisted_labels_and_types():
     written = [node_cypher(labels) for labels in (("Paper",), ("Concept", "Dataset", "Benchmark"))]
     written += [create_node_cypher(labels) for labels in (("Paper",), ("Concept", "Dataset", "Benchmark"))]
-    written += [cypher(relation) for relation in RELATIONS for cypher in (relationship_cypher, create_relationship_cypher)]
+    written += [cypher(relation) for relation in RELATIONS
+                for cypher in (relationship_cypher, create_relationship_cypher)]
     written += [sweep_cypher(name) for name in (*RELATIONS, "Paper", "Concept")]
     for cypher in written:
         assert set(re.findall(r":`(\w+)`", cypher)) <= set(NODE_LABELS) | set(RELATIONS)

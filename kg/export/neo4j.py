@@ -185,7 +185,8 @@ def create_node_cypher(labels: tuple[str, ...]) -> str:
 def create_relationship_cypher(relation: str) -> str:
     """The first-load statement for relationships of one type between nodes already created."""
     _names((relation,))
-    return "\n".join([*_endpoints(relation), f"CREATE (a)-[x{_names((relation,))}]->(b) SET x = row.properties {_CREATED}"])
+    return "\n".join([*_endpoints(relation),
+                      f"CREATE (a)-[x{_names((relation,))}]->(b) SET x = row.properties {_CREATED}"])
 
 
 def _declared(element_name: str, attrs: dict, elements: dict) -> dict:
