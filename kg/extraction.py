@@ -61,15 +61,15 @@ class SpotResult:
 @dataclass(frozen=True)
 class DraftShard:
     """Stage-2 per-paper work for a worker: papers with their stage-1 records, the long forms
-    the corpus defines (:meth:`Resolver.corpus_long_forms`), and the data version (resolver
-    fingerprint) the driver resolves with."""
+    the corpus defines (:meth:`Resolver.corpus_long_forms`), the stage-1 rules' voting weights
+    and the data version (resolver fingerprint) the driver resolves with."""
 
     papers: Sequence[Paper]
     records: Sequence[bytes]
     long_forms: tuple[str, ...]
+    weights: dict[str, int]
     fingerprint: str
     curation: Curation | None = None
-    rules_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,8 @@ def worker_long_forms(resolver: Resolver, forms: tuple[str, ...]) -> PhraseMatch
 def draft_shard(shard: DraftShard) -> DraftResult:
     """Stage 2's per-paper pass for one shard, in a worker."""
     resolver = worker_resolver(shard.fingerprint, shard.curation)
-    weights = rule_weights(worker_pipeline(shard.rules_dir)[0])
-    long_forms = worker_long_forms(resolver, shard.long_forms)
-    drafts = [draft for paper, record in zip(shard.papers, shard.records)
-              for draft in resolver.draft_paper(paper, decode_spotted(record, paper), weights, long_forms)]
+    pairs = ((paper, decode_spotted(record, paper)) for paper, record in zip(shard.papers, shard.records))
+    drafts = resolver.draft_corpus(pairs, shard.weights, worker_long_forms(resolver, shard.long_forms))
     return DraftResult(resolver.fingerprint, drafts)
 
 
@@ -160,11 +158,10 @@ def spot_missing(papers: Sequence[Paper], cache: SpotCache, executor: Executor |
 
 
 def draft_papers(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, long_forms: tuple[str, ...],
-                 executor: Executor, window: int = 4, rules_dir: Path | None = None,
-                 show_progress: bool = False) -> list:
+                 weights: dict[str, int], executor: Executor, window: int = 4, show_progress: bool = False) -> list:
     """Stage 2's per-paper pass for every paper, on the workers, in paper order."""
-    tasks = (DraftShard(shard, [cache.get(cache.key(paper)) for paper in shard], long_forms, resolver.fingerprint,
-                        resolver.curation, rules_dir)
+    tasks = (DraftShard(shard, [cache.get(cache.key(paper)) for paper in shard], long_forms, weights,
+                        resolver.fingerprint, resolver.curation)
              for shard in shards_of(papers, SHARD_SIZE))
     drafts: list = []
     with _progress(len(papers), "resolving", show_progress) as progress:
@@ -217,12 +214,11 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
         # two passes over the cache, never all stage-1 records in memory at once: the long
         # forms the corpus defines, then each paper's drafts (which look for those forms)
         long_forms = resolver.corpus_long_forms(spotted for _, spotted in cache.records(papers))
+        weights = rule_weights(nlp)
         if executor is None or own_resolver:
-            matcher, weights = resolver.long_form_matcher(long_forms), rule_weights(nlp)
-            drafts = [draft for paper, spotted in cache.records(papers)
-                      for draft in resolver.draft_paper(paper, spotted, weights, matcher)]
+            drafts = resolver.draft_corpus(cache.records(papers), weights, resolver.long_form_matcher(long_forms))
         else:
-            drafts = draft_papers(papers, cache, resolver, long_forms, executor, workers.window, rules_dir,
+            drafts = draft_papers(papers, cache, resolver, long_forms, weights, executor, workers.window,
                                   show_progress)
         resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
         seconds["resolve"] = time.perf_counter() - started

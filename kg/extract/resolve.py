@@ -316,8 +316,13 @@ class Resolver:
         makes the same two passes over the stage-1 cache."""
         pairs = list(pairs)
         long_forms = self.long_form_matcher(self.corpus_long_forms(spotted for _, spotted in pairs))
-        drafts = [draft for paper, spotted in pairs for draft in self.draft_paper(paper, spotted, rule_weights, long_forms)]
+        drafts = self.draft_corpus(pairs, rule_weights, long_forms)
         return self.resolve_drafts(drafts, {paper.id: paper for paper, _ in pairs})
+
+    def draft_corpus(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int],
+                     long_forms: PhraseMatcher) -> list[_Draft]:
+        """:meth:`draft_paper` for each ``(paper, spotted)`` pair, in their order."""
+        return [draft for paper, spotted in pairs for draft in self.draft_paper(paper, spotted, rule_weights, long_forms)]
 
     def resolve_drafts(self, drafts: list[_Draft], texts: dict[str, Paper]) -> Resolution:
         """Pass B alone, over every paper's :meth:`draft_paper` output (computed anywhere:
@@ -499,10 +504,4 @@ def rule_weights(nlp: Language) -> dict[str, int]:
     """The voting weight of each stage-1 rule, from the pipeline's pattern file."""
     return {rule_id: rule.weight for rule_id, rule in nlp.get_pipe("kg_rule_matcher").rules.items()}
 
-
-def resolve_corpus(papers: list[Paper], spotted: Iterable[SpottedPaper], resolver: Resolver,
-                   weights: dict[str, int]) -> Resolution:
-    """Pair each paper with its stage-1 output and resolve the corpus."""
-    by_id = {paper.id: paper for paper in papers}
-    return resolver.resolve(((by_id[s.paper_id], s) for s in spotted), weights)
 
