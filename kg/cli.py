@@ -212,7 +212,6 @@ def evaluate(gold_files: tuple[Path, ...], folds: tuple[str, ...], splits: tuple
             records = list(read_gold(path, fold, splits))
         except (ValueError, OSError) as error:
             _fail(str(error))
-            return
         predicted = extract_gold(records, per_record)
         scores = score([s for r in records for s in r.spans], predicted, fold, {r.id: r.text for r in records})
         if as_json:
@@ -259,15 +258,14 @@ def html(graph_file: Path, output: Path | None, focus: str | None, depth: int, t
     """
     from kg.export.html import write_html
     from kg.io import read_graph
-    from kg.subgraph import AUTOMATIC_NODE_LIMIT, AUTOMATIC_TOP, SelectionError, select
+    from kg.subgraph import SelectionError, automatic_top, select
 
     try:
         graph = read_graph(graph_file)
     except (ValueError, OSError) as error:
         _fail(f"{graph_file}: {error}")
-        return
-    if top is None and not focus and graph.number_of_nodes() > AUTOMATIC_NODE_LIMIT:
-        top = AUTOMATIC_TOP
+    if top is None and not focus:
+        top = automatic_top(graph)
     try:
         selection = select(graph, focus=focus, depth=depth, top=top, types=_words(types), relations=_words(relations))
     except SelectionError as error:
@@ -383,7 +381,6 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
         summary = export_graph(graph, target, batch_size=batch_size or BATCH_SIZE, show_progress=not quiet)
     except ServerProblem as error:
         _fail(str(error), EXIT_SERVER)
-        return
     for line in summary.lines():
         click.echo(line)
 
@@ -430,14 +427,12 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
             raise click.UsageError("give a query NAME or --cypher TEXT (one of them)")
     except QueryError as error:
         _fail(str(error), EXIT_USAGE)
-        return
     target = _neo4j_target(uri, user, database)
     try:
         with open_driver(target) as driver:
             result = run_query(driver, target.database, text, values, allow_write=write)
     except (QueryError, ServerProblem) as error:
         _fail(str(error), EXIT_SERVER)
-        return
     click.echo(format_result(result, output_format))
 
 

@@ -30,7 +30,7 @@ from scipy import sparse
 
 from kg.concepts import Concept, Mention
 from kg.papers import FIELDS, Paper
-from kg.schema import CONCEPT, PAPER, node_id
+from kg.schema import CONCEPT, PAPER, RELATION_ENDPOINTS, node_id
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,6 @@ def _properties(record: object, names: tuple[str, ...]) -> dict:
     # getattr, not dataclasses.asdict: asdict deep-copies every value, a third of assembly time
     values = ((name, getattr(record, name)) for name in names)
     return {name: list(value) if isinstance(value, tuple) else value for name, value in values if value is not None}
-
-
-EVIDENCE_ORDER = ("fields", "starts", "ends", "texts", "sentences", "rules", "triggers")
 
 
 def evidence_edges(mentions: Iterable[Mention]) -> Iterator[tuple[str, str, str, dict]]:
@@ -112,13 +109,23 @@ def build_graph(papers: Iterable[Paper], concepts: Mapping[str, Concept], mentio
     for key in sorted(concepts):
         graph.add_node(node_id(CONCEPT.name, key), kind=CONCEPT.name, **concept_properties(concepts[key]))
 
+    for source, target, relation, properties in graph_edges(mentions, len(papers), links):
+        source_kind, target_kind = RELATION_ENDPOINTS[relation]
+        graph.add_edge(node_id(source_kind, source), node_id(target_kind, target), key=relation, **properties)
+    return graph
+
+
+def graph_edges(mentions: Iterable[Mention], paper_total: int,
+                links: LinkSettings = LinkSettings()) -> Iterator[tuple[str, str, str, dict]]:
+    """Every edge of the graph as ``(source key, target key, relation, properties)``: the
+    Paper→Concept edges of :func:`evidence_edges`, then ``RELATED_TO`` between the papers
+    that share concepts (:func:`related_pairs`, ``paper_total`` papers in all)."""
     paper_concepts: dict[str, set[str]] = defaultdict(set)
     for paper_id, key, relation, evidence in evidence_edges(mentions):
-        graph.add_edge(node_id(PAPER.name, paper_id), node_id(CONCEPT.name, key), key=relation, **evidence)
         paper_concepts[paper_id].add(key)
-    for a, b, weight, shared in related_pairs(paper_concepts, len(papers), links):
-        graph.add_edge(node_id(PAPER.name, a), node_id(PAPER.name, b), key="RELATED_TO", weight=weight, shared=shared)
-    return graph
+        yield paper_id, key, relation, evidence
+    for a, b, weight, shared in related_pairs(paper_concepts, paper_total, links):
+        yield a, b, "RELATED_TO", {"weight": weight, "shared": shared}
 
 
 def related_pairs(paper_concepts: Mapping[str, set[str]], paper_total: int,

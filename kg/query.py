@@ -29,7 +29,6 @@ from neo4j import Driver, RoutingControl
 from neo4j.graph import Node, Path as GraphPath, Relationship
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
-FORMATS = ("table", "json", "csv")
 STATEMENT_KINDS = {"r": "only reads", "rw": "reads and writes", "w": "writes", "s": "changes the schema"}
 
 _PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")

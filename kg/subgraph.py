@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
 import networkx as nx
@@ -61,8 +62,9 @@ class Selection:
     total: Counts
     steps: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def shown(self) -> Counts:
+        """Counted once: each count walks the whole (possibly nested) subgraph view."""
         return Counts.of(self.graph)
 
     @property
@@ -224,7 +226,12 @@ def _display_name(graph: nx.MultiDiGraph, node: str) -> str:
     return f"“{attrs['title'] if attrs['kind'] == PAPER.name else attrs['name']}”"
 
 
+def automatic_top(graph: nx.MultiDiGraph) -> int | None:
+    """How many papers a page of ``graph`` keeps when nobody says: all (None) unless the
+    graph is too large to draw."""
+    return AUTOMATIC_TOP if graph.number_of_nodes() > AUTOMATIC_NODE_LIMIT else None
+
+
 def automatic_selection(graph: nx.MultiDiGraph) -> Selection:
     """The whole graph, or for a graph too large to draw, its most connected papers."""
-    top = AUTOMATIC_TOP if graph.number_of_nodes() > AUTOMATIC_NODE_LIMIT else None
-    return select(graph, top=top)
+    return select(graph, top=automatic_top(graph))

@@ -31,9 +31,10 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from kg.export.files import atomic_output
+from kg.export.graphml import sorted_edges
 from kg.export.layout import cluster_layout
 from kg.papers import is_http_url
-from kg.schema import CONCEPT, PAPER, PAPER_CONCEPT_RELATIONS, RELATIONS, node_labels
+from kg.schema import CONCEPT, PAPER, RELATIONS, node_labels
 from kg.subgraph import Selection
 
 NODE_STYLE = {
@@ -66,7 +67,6 @@ EDGE_STYLE = {
     "MENTIONS": EdgeStyle("#c2c2c2", False, 0.8, "to"),
     "RELATED_TO": EdgeStyle("#8c8c8c", [4, 6], 1.0, ""),
 }
-RELATION_ORDER = (*PAPER_CONCEPT_RELATIONS, "RELATED_TO")
 PHYSICS_NODE_LIMIT = 1000
 """Above this many nodes the layout is computed in Python only and physics is off."""
 LABEL_LIMIT = 40
@@ -115,11 +115,6 @@ def _add_edge(net: Network, source: str, target: str, **options) -> None:
     net.edges.append(Edge(source, target, **options).options)
 
 
-def _edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict]]:
-    """Edges in a fixed order: by source, relation, target."""
-    return sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-
-
 def build_network(graph: nx.MultiDiGraph) -> Network:
     """The pyvis network of a graph: nodes with group, size and position; edges with their
     relation; vis.js options with one style per group. Styles per relation are applied by the
@@ -133,7 +128,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
         _add_node(net, node, shape=NODE_STYLE[style_label(attrs)][1], group=style_label(attrs),
                   label=_short(attrs["title"] if attrs["kind"] == PAPER.name else attrs["name"]),
                   size=node_size(graph, node), x=x, y=y)
-    for index, (source, target, relation, attrs) in enumerate(_edges(graph)):
+    for index, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
         extra = {"width": round(1 + math.log1p(attrs["weight"]) / 2, 2)} if relation == "RELATED_TO" else {}
         _add_edge(net, source, target, id=f"e{index}", relation=relation, **extra)
     net.options = {
@@ -177,16 +172,20 @@ def paper_mentions(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list]]:
     text (or as text, should a sentence not be found there). A concept's evidence is found from
     these in the page, so no sentence is written out twice."""
     found: dict[str, tuple[list, list]] = {}
-    for source, target, relation, attrs in _edges(graph):
+    sentence_index: dict[str, dict[tuple | str, int]] = {}
+    for source, target, relation, attrs in sorted_edges(graph):
         if relation == "RELATED_TO":
             continue
         mentions, sentences = found.setdefault(source, ([], []))
+        indices = sentence_index.setdefault(source, {})
         for field_name, start, end, sentence in zip(attrs["fields"], attrs["starts"], attrs["ends"], attrs["sentences"]):
             where = _sentence_span(graph.nodes[source][field_name], sentence, start)
             sentence_ref = [field_name, *where] if where else sentence
-            if sentence_ref not in sentences:
+            ref_key = tuple(sentence_ref) if where else sentence
+            if ref_key not in indices:
+                indices[ref_key] = len(sentences)
                 sentences.append(sentence_ref)
-            mentions.append([field_name, start, end, target, relation, sentences.index(sentence_ref)])
+            mentions.append([field_name, start, end, target, relation, indices[ref_key]])
     return found
 
 
@@ -231,7 +230,7 @@ def page_data(selection: Selection, net: Network, title: str) -> dict:
         "related": related,
         "node_styles": [{"label": label, "color": colour, "shape": shape} for label, (colour, shape) in NODE_STYLE.items()],
         "edge_styles": [{"relation": relation, "doc": RELATIONS[relation].doc, **asdict(EDGE_STYLE[relation])}
-                        for relation in RELATION_ORDER],
+                        for relation in RELATIONS],
     }
 
 

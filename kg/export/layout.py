@@ -31,7 +31,7 @@ CLUSTER_MARGIN = 0.3
 
 
 def force_layout(adjacency: sparse.spmatrix, iterations: int = 60, seed: int = SEED,
-                 initial: np.ndarray | None = None, block_rows: int = 512) -> np.ndarray:
+                 block_rows: int = 512) -> np.ndarray:
     """Fruchterman–Reingold positions (n×2, in a unit-ish box) for a weighted adjacency matrix.
 
     Repulsion between every pair and attraction along edges, with a linearly cooling step.
@@ -42,7 +42,7 @@ def force_layout(adjacency: sparse.spmatrix, iterations: int = 60, seed: int = S
     """
     n = adjacency.shape[0]
     rng = np.random.default_rng(seed)
-    positions = rng.random((n, 2)) if initial is None else initial.astype(float).copy()
+    positions = rng.random((n, 2))
     if n < 2:
         return positions
     adjacency = sparse.csr_matrix(adjacency, dtype=float)

@@ -38,6 +38,7 @@ from neo4j import Driver, ManagedTransaction, Session
 from tqdm import tqdm
 
 from kg.connection import Neo4jTarget, open_driver
+from kg.export.graphml import sorted_edges
 from kg.schema import (
     BENCHMARK_LABEL, CONCEPT, NEO4J_BUILD, NODE_KEYS, NODE_KINDS, NODE_LABELS, RELATION_ENDPOINTS, RELATIONS,
     TYPE_LABELS, check_graph, node_labels,
@@ -206,7 +207,7 @@ def node_writes(graph: nx.MultiDiGraph) -> list[Write]:
 def relationship_writes(graph: nx.MultiDiGraph) -> list[Write]:
     """One :class:`Write` per relation type, rows sorted by endpoints."""
     groups: dict[str, list[dict]] = defaultdict(list)
-    for source, target, relation, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+    for source, target, relation, attrs in sorted_edges(graph):
         source_attrs, target_attrs = graph.nodes[source], graph.nodes[target]
         groups[relation].append({
             "source": source_attrs[NODE_KEYS[source_attrs["kind"]]],

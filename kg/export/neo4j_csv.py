@@ -24,13 +24,14 @@ what an import holds.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping
 
 from kg.concepts import Concept, Mention
 from kg.export.files import atomic_output
-from kg.graph import LinkSettings, concept_properties, evidence_edges, paper_properties, related_pairs
+from kg.graph import LinkSettings, concept_properties, graph_edges, paper_properties
 from kg.papers import Paper
 from kg.schema import (
     BOOL, CONCEPT, FLOAT, INT, INT_LIST, NODE_KEYS, PAPER, PAPER_CONCEPT_RELATIONS, RELATIONS, STR_LIST, Element,
@@ -140,18 +141,15 @@ def write_bulk_csv(papers: Iterable[Paper], concepts: Mapping[str, Concept], men
         writer = _Writer(handle, node_header(CONCEPT))
         for row in _node_rows(CONCEPT, (concept_properties(concepts[key]) for key in sorted(concepts))):
             writer.row(row)
-    paper_concepts: dict[str, set[str]] = {}
-    with atomic_output(paths["mentions"]) as handle:
-        writer = _Writer(handle, relation_header(_EVIDENCE, PAPER.name, CONCEPT.name))
-        for paper_id, key, relation, evidence in evidence_edges(mentions):
-            writer.row([paper_id, key, relation, *(evidence[p.name] for p in _EVIDENCE.properties)])
-            paper_concepts.setdefault(paper_id, set()).add(key)
+    with ExitStack() as files:
+        evidence = _Writer(files.enter_context(atomic_output(paths["mentions"])),
+                           relation_header(_EVIDENCE, PAPER.name, CONCEPT.name))
+        related = _Writer(files.enter_context(atomic_output(paths["related"])),
+                          relation_header(_RELATED, PAPER.name, PAPER.name))
+        for source, target, relation, properties in graph_edges(mentions, len(papers), links):
+            writer, element = (related, _RELATED) if relation == "RELATED_TO" else (evidence, _EVIDENCE)
+            writer.row([source, target, relation, *(properties[p.name] for p in element.properties)])
             written.relations[relation] += 1
-    with atomic_output(paths["related"]) as handle:
-        writer = _Writer(handle, relation_header(_RELATED, PAPER.name, PAPER.name))
-        for a, b, weight, shared in related_pairs(paper_concepts, len(papers), links):
-            writer.row([a, b, "RELATED_TO", weight, shared])
-            written.relations["RELATED_TO"] += 1
     return written
 
 

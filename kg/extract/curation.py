@@ -28,6 +28,7 @@ In a split, papers not listed keep the name's usual concept.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,6 @@ from typing import Any, Callable
 import yaml
 
 from kg.concepts import compact_key
-from kg.extract.rules import fingerprint
 from kg.schema import CONCEPT_TYPES
 
 CURATION_FILE = Path("curation.yaml")
@@ -70,7 +70,19 @@ class Curation:
     retype: tuple[tuple[str, str], ...] = ()
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     source: str = ""
-    fingerprint: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the corrections themselves (not of the file: a comment edit changes nothing),
+        so a worker can tell whether the resolver it keeps was built with these.
+
+        >>> Curation(drop=("x",)).fingerprint == Curation(drop=("x",), source="other").fingerprint
+        True
+        >>> Curation(drop=("x",)).fingerprint == Curation(drop=("y",)).fingerprint
+        False
+        """
+        actions = (self.merge, self.rename, self.split, self.drop, self.retype, self.aliases)
+        return hashlib.sha256(repr(actions).encode("utf-8")).hexdigest()[:16]
 
     @classmethod
     def load(cls, path: Path) -> "Curation":
@@ -79,10 +91,10 @@ class Curation:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             raise CurationError(f"{path}: not YAML ({error})") from error
-        return cls.parse(data or {}, str(path), fingerprint(Path(path)))
+        return cls.parse(data or {}, str(path))
 
     @classmethod
-    def parse(cls, data: Any, where: str = "curation", fingerprint_value: str = "") -> "Curation":
+    def parse(cls, data: Any, where: str = "curation") -> "Curation":
         """A curation from its YAML data (a mapping of the actions in :data:`ACTIONS`)."""
         if not isinstance(data, dict):
             raise CurationError(f"{where}: expected a mapping of {', '.join(ACTIONS)}")
@@ -102,7 +114,6 @@ class Curation:
             aliases=tuple((name, _names(aliases, f"{where}: aliases of {name!r}"))
                           for name, aliases in _mapping(data.get("aliases"), f"{where}: aliases").items()),
             source=where,
-            fingerprint=fingerprint_value,
         )
 
     def alias_surfaces(self) -> list[str]:
