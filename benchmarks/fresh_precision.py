@@ -20,6 +20,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from kg.evaluate import BASE_FOLD
 from kg.extraction import extract
 from kg.papers import Paper
 
@@ -37,7 +38,7 @@ def report(path: Path) -> None:
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     judged = {(r["id"], j["text"], j["label"]): j["judgement"] for r in records for j in r["judged"]}
     papers = [Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="corpus") for r in records]
-    found = {(m.paper_id, m.text, "dataset" if m.label == "benchmark" else m.label)
+    found = {(m.paper_id, m.text, BASE_FOLD.get(m.label, m.label))
              for m in extract(papers).resolution.mentions}
     tally = Counter(judged.get(item, "unjudged") for item in found)
     correct_total = sum(1 for v in judged.values() if v == "correct")

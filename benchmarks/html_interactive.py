@@ -30,11 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.build import assemble  # noqa: E402
-from kg.extraction import extract  # noqa: E402
+from kg.build import graph_of  # noqa: E402
 from kg.export.html import write_html  # noqa: E402
 from kg.io import read_graph  # noqa: E402
-from kg.papers import ReadLog, read_papers  # noqa: E402
+from kg.schema import PAPER  # noqa: E402
 from kg.subgraph import select  # noqa: E402
 from tools.browser import chromium, open_page  # noqa: E402
 
@@ -54,8 +53,8 @@ def build(args: argparse.Namespace, folder: Path):
     if args.graph:
         return read_graph(args.graph)
     started = time.perf_counter()
-    papers = read_papers([first_records(args.corpus, args.papers, folder)], ReadLog())
-    graph = assemble(extract(papers))
+    graph = graph_of([first_records(args.corpus, args.papers, folder)])
+    papers = [node for node, kind in graph.nodes(data="kind") if kind == PAPER.name]
     print(f"built the graph of {len(papers)} papers in {time.perf_counter() - started:.1f} s: "
           f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     return graph

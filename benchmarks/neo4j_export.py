@@ -34,11 +34,11 @@ from neo4j import Driver, GraphDatabase
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from kg.build import assemble  # noqa: E402
+from kg.build import assemble, graph_of  # noqa: E402
 from kg.extraction import extract  # noqa: E402
 from kg.connection import Neo4jTarget  # noqa: E402
 from kg.export.neo4j import BATCH_SIZE, export_graph, relationship_cypher, relationship_writes  # noqa: E402
-from kg.papers import ReadLog, parse_jsonl, read_papers  # noqa: E402
+from kg.papers import ReadLog, parse_jsonl  # noqa: E402
 from neo4j_server import LocalNeo4j  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"
@@ -47,7 +47,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"
 def corpus_graph(papers: int) -> nx.MultiDiGraph:
     """The graph of the corpus's first ``papers`` abstracts (0: the seeds/ sample)."""
     if papers == 0:
-        return assemble(extract(read_papers([ROOT / "seeds"], ReadLog())))
+        return graph_of([ROOT / "seeds"])
     with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
         records = list(parse_jsonl(islice(lines, papers), str(CORPUS), ReadLog()))
     return assemble(extract(records))

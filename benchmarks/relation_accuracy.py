@@ -27,13 +27,13 @@ def main() -> None:
     predicted = pair_relations(mentions)
     print(f"{'pairs':<22} {'n':>4} {'accuracy':>9} {'majority baseline':>18}")
     groups = ["all", *sorted({item.part for item in gold}), *sorted({item.paper.source for item in gold})]
-    for name in groups:
-        part = [item for item in gold if name in ("all", item.part, item.paper.source)]
-        scores = score_relations(part, predicted)
-        print(f"{name:<22} {scores.pairs:>4} {scores.accuracy:>9.3f} {scores.baseline:>10.3f} ({scores.majority})")
-    scores = score_relations(gold, predicted)
+    scores = {name: score_relations([item for item in gold if name in ("all", item.part, item.paper.source)],
+                                    predicted)
+              for name in groups}
+    for name, group in scores.items():
+        print(f"{name:<22} {group.pairs:>4} {group.accuracy:>9.3f} {group.baseline:>10.3f} ({group.majority})")
     print("\ngold -> predicted (count)")
-    for (expected, got), count in sorted(scores.confusion.items(), key=lambda kv: (-kv[1], kv[0])):
+    for (expected, got), count in sorted(scores["all"].confusion.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {expected:<14} -> {got:<14} {count}")
 
 

@@ -149,8 +149,8 @@ def _last_keys(count: int) -> list[str]:
     from kg.extract.pipeline import pipeline_fingerprint
     from kg.papers import ReadLog, read_papers
 
-    papers = read_papers([CORPUS], ReadLog())
-    return [paper_key(paper, pipeline_fingerprint()) for paper in papers[-count:]]
+    papers, rules = read_papers([CORPUS], ReadLog()), pipeline_fingerprint()
+    return [paper_key(paper, rules) for paper in papers[-count:]]
 
 
 def incremental(work: Path, jobs: str | None) -> None:

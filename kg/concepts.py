@@ -19,7 +19,8 @@ from dataclasses import dataclass
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/]+")
 _EDGE_PUNCTUATION = "\"'“”‘’`.,;:!?()[]{}<>"
-_KEEP_FINAL_S = ("ss", "us", "is", "ics", "ous", "as", "ys", "os")
+KEEP_FINAL_S = ("ss", "us", "is", "ics", "ous", "as", "ys", "os")
+"""Endings of words whose final "s" is not a plural ("loss", "corpus", "analysis", "Texas")."""
 # A lone capitalised word is a name ("Synaps", "Atlas") unless it ends like a common plural
 # ("Transformers", "Models", "Networks").
 _COMMON_PLURAL_ENDINGS = ("ers", "ors", "ions", "ments", "ings", "ies", "els", "rks", "ods", "ures", "ches", "ques", "ets")
@@ -43,7 +44,7 @@ def singularise(word: str) -> str:
         return word[:-3] + "y"
     if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
-    if lower.endswith(_KEEP_FINAL_S) or not lower.endswith("s"):
+    if lower.endswith(KEEP_FINAL_S) or not lower.endswith("s"):
         return word
     return word[:-1]
 

@@ -7,8 +7,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from itertools import combinations
-from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import networkx as nx
 import pytest
@@ -19,7 +18,7 @@ from kg.cli import EXIT_SERVER, EXIT_USAGE, main
 from kg.connection import open_driver
 from kg.export.neo4j import export_graph
 from kg.io import read_graph
-from kg.query import QUERY_DIR, QueryError, load_queries, run_query
+from kg.query import QueryError, load_queries, run_query
 from kg.schema import NEO4J_BUILD, NODE_KINDS, NODE_LABELS, RELATIONS, node_labels
 from neo4j_fixtures import ROOT
 

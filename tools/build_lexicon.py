@@ -29,10 +29,12 @@ from typing import Callable, Iterable
 
 from wordfreq import zipf_frequency
 
+from kg.concepts import KEEP_FINAL_S
+from kg.schema import MENTION_LABELS
+
 RAW_DIR = Path("/work/shared/lexicons")
 OUT_DIR = Path("kg/extract/data/lexicons")
 HEADER = ("name", "type", "match", "aliases", "sources")
-TYPES = ("method", "model", "dataset", "benchmark", "task")
 
 COMMON_ZIPF = 3.0
 """Zipf frequency from which a word counts as plain English (about once per million words)."""
@@ -249,8 +251,6 @@ QUALIFIER_PATTERNS = (
 MODEL_SIZE = re.compile(r"[-_ ](?:base|large|small|tiny|xl|xxl)$", re.I)
 """Size suffixes of table-row system names ("PhoBERT-large"): the system is the family."""
 
-
-KEEP_FINAL_S = ("ss", "us", "is", "ics", "ous", "as", "ys", "os")
 
 
 def key_of(name: str) -> str:
@@ -1250,7 +1250,7 @@ def print_summary(stats: Stats, rows: list[tuple[str, ...]], out: Path) -> None:
         print(f"  {spec.stem:28s} {stats.rows_in[spec.stem]:6d} -> {stats.rows_out[spec.stem]:6d}")
     print("\nrows per type:")
     per_type = Counter(r[1] for r in rows)
-    for type_ in TYPES:
+    for type_ in MENTION_LABELS:
         print(f"  {type_:10s} {per_type[type_]:6d}")
     print("\ndropped, by rule (entries are raw rows merged on key and type; aliases count one by one):")
     for rule, count in sorted(stats.dropped.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -17,10 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.build import assemble  # noqa: E402
-from kg.extraction import extract  # noqa: E402
+from kg.build import graph_of  # noqa: E402
 from kg.export.html import write_html  # noqa: E402
-from kg.papers import ReadLog, read_papers  # noqa: E402
 from kg.subgraph import select  # noqa: E402
 from tools.browser import chromium, open_page  # noqa: E402
 
@@ -30,7 +28,7 @@ def main() -> int:
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "graph.png")
     parser.add_argument("--select", help="node id to open in the side panel")
     args = parser.parse_args()
-    graph = assemble(extract(read_papers([ROOT / "seeds"], ReadLog())))
+    graph = graph_of([ROOT / "seeds"])
     node = args.select or max((n for n, kind in graph.nodes(data="kind") if kind == "Paper"),
                               key=lambda n: (graph.out_degree(n), n))
     with tempfile.TemporaryDirectory() as folder, chromium(viewport={"width": 1600, "height": 1000}) as context:
