@@ -38,6 +38,11 @@ def seed_graph(seed_build) -> nx.MultiDiGraph:
     return seed_build[0]
 
 
+@pytest.fixture(scope="session")
+def seed_papers() -> list[Paper]:
+    return read_papers([SEEDS], ReadLog())
+
+
 def paper(title: str, abstract: str, paper_id: str = "p1") -> Paper:
     return Paper(id=paper_id, title=title, abstract=abstract, source="test")
 

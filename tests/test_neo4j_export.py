@@ -25,21 +25,11 @@ from kg.export.neo4j import (
 )
 from kg.export.node_link import write_node_link
 from kg.io import read_graph
-from kg.papers import Paper, ReadLog, read_papers
+from kg.papers import Paper
 from kg.schema import NODE_LABELS, RELATIONS, node_labels
 from neo4j_fixtures import ROOT, database_graph, graph_contents
 
 TRICKY_TITLE = 'He said "MATCH (n) DETACH DELETE n" \\ and \\\\ then $x } {y} RETURN 1; // CREATE (:Evil)'
-
-
-@pytest.fixture(scope="module")
-def seed_papers() -> list[Paper]:
-    return read_papers([ROOT / "seeds"], ReadLog())
-
-
-@pytest.fixture(scope="module")
-def seed_graph(seed_papers: list[Paper]) -> nx.MultiDiGraph:
-    return assemble(extract(seed_papers))
 
 
 @pytest.fixture(scope="module")

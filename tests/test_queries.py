@@ -289,7 +289,8 @@ def test_every_query_has_a_case():
 @pytest.mark.parametrize("name, given, answer, arguments", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_query_rows_equal_the_python_answer(loaded, name, given, answer, arguments):
     expected = answer(GRAPH, **arguments)
-    assert expected or name == "concept_path", "a case whose answer is empty proves little"
+    # only the path to the paper that shares no concept may be empty
+    assert expected or arguments.get("to") == "kg-0123456789abcdef", "a case whose answer is empty proves little"
     with open_driver(loaded) as driver:
         result = run_query(driver, loaded.database, QUERIES[name].cypher, QUERIES[name].bind(given))
     assert result.records() == expected
@@ -349,11 +350,14 @@ def test_kg_query_refuses_writes_without_write_flag(loaded, neo4j_driver, cypher
 def test_kg_query_writes_with_write_flag(loaded, neo4j_driver):
     env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
 
-    result = CliRunner().invoke(main, ["query", "--write", "--cypher", "CREATE (n:Scratch {v: $v}) RETURN n.v AS v",
-                                       "-p", "v=1"], env=env)
+    try:
+        result = CliRunner().invoke(main, ["query", "--write", "--cypher",
+                                           "CREATE (n:Scratch {v: $v}) RETURN n.v AS v", "-p", "v=1"], env=env)
+    finally:  # the module's other tests count the fixture's nodes
+        _, summary, _ = neo4j_driver.execute_query("MATCH (n:Scratch) DELETE n", database_=loaded.database)
 
     assert result.exit_code == 0, result.output
-    neo4j_driver.execute_query("MATCH (n:Scratch) DELETE n", database_=loaded.database)
+    assert summary.counters.nodes_deleted == 1  # the write really happened
 
 
 @pytest.mark.parametrize("args, message", [

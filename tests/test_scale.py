@@ -29,16 +29,10 @@ from kg.export.neo4j_csv import ARRAY_DELIMITER, FILES, IMPORT_COMMAND, imported
 from kg.extract.lexicon import Lexicon
 from kg.extract.resolve import CorpusSettings, Resolver
 from kg.extract.rules import DATA_DIR
-from kg.papers import ReadLog, read_papers
 from kg.parallel import Workers, map_papers
 from neo4j_fixtures import neo4j_required
 
 GRAPH_FILES = ("graph.json", "graph.graphml")
-
-
-@pytest.fixture(scope="module")
-def seed_papers():
-    return read_papers([SEEDS], ReadLog())
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +63,9 @@ def run_build(inputs, out: Path, **options):
 
 
 @pytest.fixture(scope="module")
-def single_process(tmp_path_factory):
+def single_process(seed_build):
     """The seed graph built in this process, without a cache: the reference bytes."""
-    out = tmp_path_factory.mktemp("single")
-    run_build([SEEDS], out)
-    return built_bytes(out)
+    return built_bytes(seed_build[2])
 
 
 def test_map_papers_yields_in_shard_order_whoever_finishes_first():
@@ -85,14 +77,10 @@ def test_map_papers_yields_in_shard_order_whoever_finishes_first():
         assert list(map_papers(slow_for_small, [[n] for n in range(1, 9)], executor, window=4)) == list(range(1, 9))
 
 
-def test_parallel_extraction_gives_the_bytes_of_one_process(tmp_path, small_shards, single_process):
-    summary = run_build([SEEDS], tmp_path, workers=Workers(jobs=2))
-    assert summary.extracted == 51
-    assert built_bytes(tmp_path) == single_process
-
-
-def test_dask_local_cluster_gives_the_bytes_of_one_process(tmp_path, small_shards, single_process):
-    summary = run_build([SEEDS], tmp_path, workers=Workers(jobs=2, scheduler="local"))
+@pytest.mark.parametrize("workers", [Workers(jobs=2), Workers(jobs=2, scheduler="local")],
+                         ids=["processes", "dask-local-cluster"])
+def test_parallel_extraction_gives_the_bytes_of_one_process(tmp_path, small_shards, single_process, workers):
+    summary = run_build([SEEDS], tmp_path, workers=workers)
     assert summary.extracted == 51
     assert built_bytes(tmp_path) == single_process
 
@@ -174,7 +162,7 @@ def _cached_records(cache: Path) -> int:
         return 0
 
 
-def test_a_build_killed_mid_way_then_rerun_equals_an_uninterrupted_one(tmp_path, small_shards):
+def test_a_build_killed_mid_way_then_rerun_equals_an_uninterrupted_one(tmp_path, small_shards, single_process):
     cache = tmp_path / "cache.sqlite"
     process = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(SEEDS), str(tmp_path / "killed"), str(cache)],
                                cwd=ROOT)
@@ -189,8 +177,7 @@ def test_a_build_killed_mid_way_then_rerun_equals_an_uninterrupted_one(tmp_path,
 
     rerun = run_build([SEEDS], tmp_path / "rerun", cache_path=cache)
     assert (rerun.extracted, rerun.cached) == (51 - kept, kept)
-    run_build([SEEDS], tmp_path / "uninterrupted")
-    assert built_bytes(tmp_path / "rerun") == built_bytes(tmp_path / "uninterrupted")
+    assert built_bytes(tmp_path / "rerun") == single_process  # the uninterrupted build's bytes
 
 
 # --- Neo4j bulk-import CSVs -------------------------------------------------------------------
@@ -319,9 +306,10 @@ def test_the_page_of_a_part_is_the_same_bytes_in_every_process(tmp_path):
 
 
 def test_kg_build_keeps_a_cache_in_the_output_folder_and_says_what_came_from_it(tmp_path):
+    from test_cli import kg
+
     def kg_build(*args):
-        return subprocess.run([sys.executable, "-m", "kg.cli", "build", "--out", str(tmp_path), "-q", *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        return kg("build", "--out", str(tmp_path), "-q", *args)
 
     first = kg_build("--jobs", "1")
     assert first.returncode == 0, first.stderr
