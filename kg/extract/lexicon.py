@@ -111,25 +111,50 @@ class Lexicon:
 
 
 
+class CasePhraseMatcher:
+    """Phrases matched as written (``exact``) or in any case: two PhraseMatchers, and only
+    those holding phrases run.
+
+    >>> from spacy.lang.en import English
+    >>> nlp = English()
+    >>> matcher = CasePhraseMatcher(nlp)
+    >>> matcher.add("A", ["BERT"], exact=True); matcher.add("B", ["imagenet"], exact=False)
+    >>> [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(nlp("Bert and BERT on ImageNet"))]
+    [('A', 2, 3), ('B', 4, 5)]
+    """
+
+    def __init__(self, nlp: Language):
+        self.tokenizer = nlp.tokenizer
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+
+    def add(self, label: str, phrases: Iterable[str], exact: bool) -> None:
+        (self.exact if exact else self.any_case).add(label, list(self.tokenizer.pipe(phrases)))
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
+        """``(match id, start token, end token)``: the exact matches, then the others."""
+        for matcher in (self.exact, self.any_case):
+            if len(matcher):
+                yield from matcher(doc)
+
+
 class LexiconMatcher:
     """Finds a lexicon's names in docs made by one pipeline's tokenizer."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon):
         self.lexicon = lexicon
         self.strings = nlp.vocab.strings
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher = CasePhraseMatcher(nlp)
         for key, entry in sorted(lexicon.entries.items()):
             surfaces: set[str] = set()
             for surface in (entry.name, *entry.aliases):
                 surfaces |= _variants(surface, entry.match)
             if entry.match == "exact":
-                self.exact.add(key, list(nlp.tokenizer.pipe(sorted(surfaces))))
+                self.matcher.add(key, sorted(surfaces), exact=True)
             else:
-                self.lower.add(key, list(nlp.tokenizer.pipe(sorted({s.lower() for s in surfaces}))))
+                self.matcher.add(key, sorted({s.lower() for s in surfaces}), exact=False)
 
     def find(self, doc: Doc) -> Iterator[tuple[int, int, LexiconEntry]]:
         """(start token, end token, entry) of every lexicon match in ``doc``."""
-        for matcher in (self.exact, self.lower):
-            for match_id, start, end in matcher(doc):
-                yield start, end, self.lexicon.entries[self.strings[match_id]]
+        for match_id, start, end in self.matcher(doc):
+            yield start, end, self.lexicon.entries[self.strings[match_id]]

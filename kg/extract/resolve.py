@@ -25,7 +25,7 @@ from kg.concepts import (
     Concept, Mention, compact_key, concept_key, is_ambiguous_code, is_bare_acronym, is_coined_name, pluralise_phrase,
 )
 from kg.extract.curation import AppliedCuration, Curation
-from kg.extract.lexicon import Lexicon, LexiconMatcher
+from kg.extract.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher
 from kg.extract.pipeline import blank_pipeline
 from kg.extract.rules import DATA_DIR, fingerprint
 from kg.extract.spot import SpottedPaper
@@ -174,7 +174,7 @@ class Resolver:
         self.settings = settings or CorpusSettings.load()
         self.curation = curation
         self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon)
-        self.alias_matchers = self._alias_matchers(curation.alias_surfaces() if curation else [])
+        self.alias_matcher = self._alias_matcher(curation.alias_surfaces() if curation else [])
         relations = self.settings.relations
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.cue_meaning: dict[str, tuple[str, str]] = {}
@@ -189,13 +189,12 @@ class Resolver:
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
         self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
 
-    def _alias_matchers(self, surfaces: list[str]) -> tuple[PhraseMatcher, PhraseMatcher]:
-        """Matchers of the curation's aliases: as written when they have capitals, else in any case."""
-        exact, lower = PhraseMatcher(self.nlp.vocab, attr="ORTH"), PhraseMatcher(self.nlp.vocab, attr="LOWER")
+    def _alias_matcher(self, surfaces: list[str]) -> CasePhraseMatcher:
+        """The curation's aliases: as written when they have capitals, else in any case."""
+        matcher = CasePhraseMatcher(self.nlp)
         for surface in surfaces:
-            matcher = lower if surface == surface.lower() else exact
-            matcher.add(_CURATED_ALIAS, [self.nlp.make_doc(surface)])
-        return exact, lower
+            matcher.add(_CURATED_ALIAS, [surface], exact=surface != surface.lower())
+        return matcher
 
     @property
     def fingerprint(self) -> str:
@@ -273,10 +272,9 @@ class Resolver:
         for _, start, end in long_forms(doc) if long_forms is not None else ():
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append((_DEFINED_ELSEWHERE, None, 1, None))
-        for matcher in self.alias_matchers:
-            for _, start, end in matcher(doc):
-                span = doc[start:end]
-                by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
+        for _, start, end in self.alias_matcher(doc):
+            span = doc[start:end]
+            by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
         ranked = sorted(by_span.items(),
                         key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
         taken: list[tuple[int, int]] = []
