@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import secrets
 import statistics
 import sys
@@ -88,10 +87,8 @@ def main() -> int:
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
 
     with ExitStack() as stack:
-        if os.environ.get("NEO4J_URI"):
-            target = Neo4jTarget(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
-                                 os.environ["NEO4J_PASSWORD"], os.environ.get("NEO4J_DATABASE", "neo4j"))
-        else:
+        target = Neo4jTarget.from_environment()
+        if target is None:
             password = secrets.token_hex(12)
             server = stack.enter_context(LocalNeo4j.start(password, heap="2g", page_cache="1g"))
             target = Neo4jTarget(server.uri, server.user, password)

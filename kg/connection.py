@@ -8,6 +8,7 @@ database up front, so a wrong URI, password or database name ends the command at
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
@@ -29,6 +30,15 @@ class Neo4jTarget:
 
     def __repr__(self) -> str:  # keep the password out of tracebacks and logs
         return f"Neo4jTarget(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
+
+    @classmethod
+    def from_environment(cls) -> "Neo4jTarget | None":
+        """The server ``NEO4J_URI`` names, with ``NEO4J_USER``, ``NEO4J_PASSWORD`` and
+        ``NEO4J_DATABASE`` (defaults: neo4j, empty, neo4j); None when ``NEO4J_URI`` is unset."""
+        if not os.environ.get("NEO4J_URI"):
+            return None
+        return cls(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                   os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"))
 
 
 class ServerProblem(RuntimeError):

@@ -62,9 +62,9 @@ def _launcher_target(stack: ExitStack, password: str, reasons: list[str]) -> Neo
 @pytest.fixture(scope="session")
 def neo4j_target() -> Iterator[Neo4jTarget]:
     """Where the session's Neo4j is; starts one when the environment names none."""
-    if os.environ.get("NEO4J_URI"):
-        yield Neo4jTarget(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
-                          os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"))
+    given = Neo4jTarget.from_environment()
+    if given is not None:
+        yield given
         return
     password = secrets.token_hex(12)
     reasons: list[str] = ["NEO4J_URI not set"]
