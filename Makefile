@@ -26,9 +26,9 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 # The Neo4j tests run against a real server: with no NEO4J_URI and no Docker they start the
-# local one (tools/neo4j_server.py), whose jars come from Maven Central once into .neo4j/lib.
+# local one (kg/neo4j/server.py), whose jars come from Maven Central once into ~/.cache/kg/neo4j/lib.
 neo4j-jars: setup
-	$(BIN)/python tools/neo4j_server.py fetch
+	$(BIN)/python -m kg.neo4j.server fetch
 
 test: setup browser neo4j-jars
 	$(BIN)/python -m pytest

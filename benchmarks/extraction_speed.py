@@ -21,10 +21,10 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from kg.extract.pipeline import blank_pipeline, build_pipeline
-from kg.extract.resolve import Resolver, rule_weights
-from kg.extract.spot import spot_papers
-from kg.papers import ReadLog, read_file
+from kg.extract.resolve.resolver import Resolver, rule_weights
+from kg.extract.spot.pipeline import blank_pipeline, build_pipeline
+from kg.extract.spot.spotter import spot_papers
+from kg.read import ReadLog, read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"

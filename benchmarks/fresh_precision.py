@@ -21,8 +21,8 @@ from collections import Counter
 from pathlib import Path
 
 from kg.evaluate import BASE_FOLD
-from kg.extraction import extract
-from kg.papers import Paper
+from kg.extract import extract
+from kg.records import Paper
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -31,10 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.build import graph_of  # noqa: E402
-from kg.export.html import write_html  # noqa: E402
-from kg.io import read_graph  # noqa: E402
+from kg.export import read_graph  # noqa: E402
+from kg.export.html import (
+    select,  # noqa: E402
+    write_html,  # noqa: E402
+)
 from kg.schema import PAPER  # noqa: E402
-from kg.subgraph import select  # noqa: E402
 from tools.browser import chromium, open_page  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from kg.extraction import extract
-from kg.graph import LinkSettings, related_pairs
-from kg.papers import Paper
+from kg.assemble import LinkSettings, related_pairs
+from kg.extract import extract
+from kg.records import Paper
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"
 STOP_WORDS = frozenset("""a about above after again against all also am an and any are as at be because been before

@@ -3,7 +3,7 @@
     python benchmarks/neo4j_export.py                     # the seeds/ graph
     python benchmarks/neo4j_export.py --papers 10000      # the first 10,000 corpus abstracts
 
-Each run empties the database, then times :func:`kg.export.neo4j.export_graph` (constraints,
+Each run empties the database, then times :func:`kg.neo4j.sync.export_graph` (constraints,
 then the first-load path: batched UNWIND … CREATE, two transactions in flight). Two more
 figures, median of as many runs: the same load through the sync path (batched UNWIND … MERGE,
 one transaction at a time, then the sweep), forced by leaving one stale kg node in the emptied
@@ -12,7 +12,7 @@ sends one auto-commit transaction per relationship (MATCH both ends, MERGE, SET)
 sample of relationships deleted for the purpose.
 
 Uses the server NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD names, else starts the local one
-(tools/neo4j_server.py). Prints a Markdown table.
+(kg/neo4j/server.py). Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ import networkx as nx
 from neo4j import Driver, GraphDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
 
 from kg.build import assemble, graph_of  # noqa: E402
-from kg.extraction import extract  # noqa: E402
-from kg.connection import Neo4jTarget  # noqa: E402
-from kg.export.neo4j import BATCH_SIZE, export_graph, relationship_cypher, relationship_writes  # noqa: E402
-from kg.papers import ReadLog, parse_jsonl  # noqa: E402
-from neo4j_server import LocalNeo4j  # noqa: E402
+from kg.extract import extract  # noqa: E402
+from kg.neo4j.connection import Neo4jTarget  # noqa: E402
+from kg.neo4j.server import LocalNeo4j  # noqa: E402
+from kg.neo4j.sync import BATCH_SIZE, export_graph, relationship_cypher, relationship_writes  # noqa: E402
+from kg.read import ReadLog  # noqa: E402
+from kg.read.formats import parse_jsonl  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kg.extraction import extract
 from kg.evaluate import pair_relations, read_relation_gold, score_relations
+from kg.extract import extract
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "data" / "relations-gold.jsonl"
 

@@ -145,9 +145,9 @@ def full(work: Path, jobs: str | None) -> None:
 
 def _last_keys(count: int) -> list[str]:
     """Cache keys of the corpus's last ``count`` papers, under the current rules."""
-    from kg.cache import paper_key
-    from kg.extract.pipeline import pipeline_fingerprint
-    from kg.papers import ReadLog, read_papers
+    from kg.extract.cache import paper_key
+    from kg.extract.spot.pipeline import pipeline_fingerprint
+    from kg.read import ReadLog, read_papers
 
     papers, rules = read_papers([CORPUS], ReadLog()), pipeline_fingerprint()
     return [paper_key(paper, rules) for paper in papers[-count:]]
@@ -197,13 +197,11 @@ def scaling(work: Path, papers: int, rounds: int) -> None:
     from contextlib import ExitStack
     from itertools import islice
 
-    from kg.cache import SpotCache
-    from kg.extract.pipeline import pipeline_fingerprint
-    from kg.extraction import spot_missing
-    from kg.papers import ReadLog, read_file
+    from kg.extract.cache import SpotCache
+    from kg.extract.run import SHARD_SIZE, spot_missing
+    from kg.extract.spot.pipeline import pipeline_fingerprint
     from kg.parallel import Workers
-
-    from kg.extraction import SHARD_SIZE
+    from kg.read import ReadLog, read_file
 
     sample = list(islice(read_file(CORPUS, ReadLog()), papers + 4 * SHARD_SIZE))
     warm, timed = sample[: 4 * SHARD_SIZE], sample[4 * SHARD_SIZE :]

@@ -10,23 +10,22 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import networkx as nx
 
-from kg.extract.curation import Curation
-from kg.extraction import Extraction, extract
-from kg.graph import LinkSettings, build_graph
-from kg.papers import ReadLog, read_papers
+from kg.assemble import LinkSettings, build_graph
+from kg.export import EXPORT_FILES, EXPORTS, write_exports
+from kg.export.html.selection import automatic_selection
+from kg.extract import Extraction, extract
+from kg.extract.resolve.curation import Curation
 from kg.parallel import Workers
+from kg.read import ReadLog, read_papers
 from kg.schema import check_graph
-from kg.subgraph import Selection, automatic_selection
 
-EXPORTS = ("graphml", "json", "html")
-"""The exports of the assembled graph, and the default."""
 BULK_CSV = "neo4j-csv"
 """Neo4j bulk-import CSVs, written from the records: with only these the graph is never assembled."""
-EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html", BULK_CSV: "neo4j-import"}
+BULK_CSV_FOLDER = "neo4j-import"
 
 
 @dataclass
@@ -81,22 +80,6 @@ def graph_of(inputs: Iterable[Path | str], fmt: str | None = None, fields: Mappi
     return assemble(extract(papers, show_progress=show_progress), links)
 
 
-def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,
-                  title: str = "kg graph", page: Selection | None = None) -> list[Path]:
-    """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.
-    The HTML page shows ``page`` (default: :func:`kg.subgraph.automatic_selection`)."""
-    from kg.export.graphml import write_graphml
-    from kg.export.html import write_html
-    from kg.export.node_link import write_node_link
-
-    writers: dict[str, Callable[[nx.MultiDiGraph, Path], Path]] = {
-        "graphml": write_graphml,
-        "json": write_node_link,
-        "html": lambda g, p: write_html(page or automatic_selection(g), p, title=title),
-    }
-    return [writers[name](graph, out_dir / EXPORT_FILES[name]) for name in formats]
-
-
 def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = EXPORTS,
           fmt: str | None = None, fields: Mapping[str, str] | None = None,
           links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
@@ -133,13 +116,13 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
 
     started = time.perf_counter()
     if BULK_CSV in formats:
-        from kg.export.neo4j_csv import IMPORT_COMMAND, write_bulk_csv
+        from kg.neo4j.bulk import IMPORT_COMMAND, write_bulk_csv
 
         resolution = extraction.resolution
-        bulk = write_bulk_csv(papers, resolution.concepts, resolution.mentions, out_dir / EXPORT_FILES[BULK_CSV], links)
+        bulk = write_bulk_csv(papers, resolution.concepts, resolution.mentions, out_dir / BULK_CSV_FOLDER, links)
         summary.files += bulk.paths
         summary.edges = bulk.relations
-        summary.notes.append(f"import them into Neo4j (stopped): cd {out_dir / EXPORT_FILES[BULK_CSV]} && {IMPORT_COMMAND}")
+        summary.notes.append(f"import them into Neo4j (stopped): cd {out_dir / BULK_CSV_FOLDER} && {IMPORT_COMMAND}")
     del extraction  # from here the graph holds all the exports need
     if graph is not None:
         page = automatic_selection(graph) if "html" in graph_formats else None

@@ -17,7 +17,8 @@ from typing import NoReturn
 import click
 
 from kg import __version__
-from kg.papers import FORMATS, InputError, ReadLog, ReadProblem, read_papers
+from kg.errors import InputError
+from kg.read import FORMATS, ReadLog, ReadProblem, read_papers
 
 EXIT_INPUT = 1
 EXIT_USAGE = 2
@@ -117,9 +118,11 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top
     Exports are written atomically: an interrupted build leaves the previous files intact, and
     what it extracted stays in the cache for the next build.
     """
-    from kg.build import EXPORTS, build as run_build
-    from kg.extract.curation import CURATION_FILE, Curation, CurationError
-    from kg.graph import LinkSettings
+    from kg.assemble import LinkSettings
+    from kg.build import EXPORTS
+    from kg.build import build as run_build
+    from kg.errors import CurationError
+    from kg.extract.resolve.curation import CURATION_FILE, Curation
     from kg.parallel import Workers
 
     if no_cache and cache_path is not None:
@@ -157,9 +160,9 @@ def extract(inputs: tuple[Path, ...], output: Path | None, gold: bool, fmt: str 
 
     Offsets are character offsets into the record's field (title or abstract; text for --gold).
     """
-    from kg.extraction import extract as run_extract
     from kg.evaluate import gold_paper, read_gold
     from kg.export.files import atomic_output
+    from kg.extract import extract as run_extract
 
     log = ReadLog(on_problem=_report_problem)
     try:
@@ -256,9 +259,9 @@ def html(graph_file: Path, output: Path | None, focus: str | None, depth: int, t
       kg html exports/graph.json --focus "diffusion model" --depth 2
       kg html exports/graph.json --top 500 --types model,dataset
     """
-    from kg.export.html import write_html
-    from kg.io import read_graph
-    from kg.subgraph import SelectionError, automatic_top, select
+    from kg.errors import SelectionError
+    from kg.export import read_graph
+    from kg.export.html import automatic_top, select, write_html
 
     try:
         graph = read_graph(graph_file)
@@ -281,21 +284,22 @@ def html(graph_file: Path, output: Path | None, focus: str | None, depth: int, t
 def stats(graph_file: Path) -> None:
     """Counts of a built graph (graph.json or graph.graphml): papers, concepts per type,
     relations per type, the most connected concepts."""
-    from kg.io import read_graph
+    from kg.export import read_graph
+    from kg.schema import CONCEPT, KIND, PAPER
 
     try:
         graph = read_graph(graph_file)
     except (ValueError, OSError) as error:
         _fail(f"{graph_file}: {error}")
-    kinds = Counter(attrs.get("kind") for _, attrs in graph.nodes(data=True))
+    kinds = Counter(attrs.get(KIND) for _, attrs in graph.nodes(data=True))
     types = Counter(("benchmark" if attrs.get("benchmark") else attrs.get("type"))
-                    for _, attrs in graph.nodes(data=True) if attrs.get("kind") == "Concept")
+                    for _, attrs in graph.nodes(data=True) if attrs.get(KIND) == CONCEPT.name)
     relations = Counter(key for _, _, key in graph.edges(keys=True))
-    click.echo(f"papers: {kinds['Paper']}")
-    click.echo(f"concepts: {kinds['Concept']} (" + ", ".join(f"{k} {v}" for k, v in sorted(types.items())) + ")")
+    click.echo(f"papers: {kinds[PAPER.name]}")
+    click.echo(f"concepts: {kinds[CONCEPT.name]} (" + ", ".join(f"{k} {v}" for k, v in sorted(types.items())) + ")")
     click.echo(f"edges: {graph.number_of_edges()} (" + ", ".join(f"{k} {v}" for k, v in sorted(relations.items())) + ")")
     top = sorted(((attrs["paper_count"], attrs["name"], attrs["type"]) for _, attrs in graph.nodes(data=True)
-                  if attrs.get("kind") == "Concept"), key=lambda t: (-t[0], t[1]))[:15]
+                  if attrs.get(KIND) == CONCEPT.name), key=lambda t: (-t[0], t[1]))[:15]
     click.echo("most shared concepts: " + "; ".join(f"{name} ({kind}, {count})" for count, name, kind in top))
 
 
@@ -325,7 +329,7 @@ def neo4j_options(function):
 def _neo4j_target(uri: str, user: str, database: str):
     """The connection target; the password comes from NEO4J_PASSWORD or a hidden prompt, never
     from an argument (which any user could read in ``ps``)."""
-    from kg.connection import Neo4jTarget
+    from kg.neo4j.connection import Neo4jTarget
 
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
@@ -363,9 +367,9 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
       NEO4J_PASSWORD=... kg export neo4j exports/graph.json --uri bolt://localhost:7687
     """
     from kg.build import graph_of
-    from kg.connection import ServerProblem
-    from kg.export.neo4j import BATCH_SIZE, export_graph
-    from kg.io import is_graph_file, read_graph
+    from kg.errors import ServerProblem
+    from kg.export import is_graph_file, read_graph
+    from kg.neo4j.sync import BATCH_SIZE, export_graph
 
     sources = sources or (Path("exports/graph.json"),)
     target = _neo4j_target(uri, user, database)
@@ -408,8 +412,11 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
       kg query datasets_for_concept --param concept="speculative decoding"
       kg query --cypher 'MATCH (p:Paper) RETURN count(p) AS papers' --format json
     """
-    from kg.connection import ServerProblem, open_driver
-    from kg.query import QueryError, adhoc_parameters, format_list, format_result, load_queries, parse_assignments, run_query
+    from kg.errors import QueryError, ServerProblem
+    from kg.neo4j.connection import open_driver
+    from kg.neo4j.queries import run_query
+    from kg.query.library import adhoc_parameters, load_queries, parse_assignments
+    from kg.query.results import format_list, format_result
 
     try:
         queries = load_queries()

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from kg.papers import Paper, replace_xml_forbidden
+from kg.read.text import replace_xml_forbidden
+from kg.records import Paper
 from kg.schema import CONCEPT_TYPES
 
 SCORED_LABELS = CONCEPT_TYPES
@@ -145,7 +146,7 @@ def gold_documents(records: Iterable[GoldRecord]) -> tuple[list[Paper], dict[str
 def extract_gold(records: list[GoldRecord], per_record: bool = False) -> list[Span]:
     """The extractor's spans on gold records: documents extracted whole (see the module
     docstring), or each record alone with ``per_record``."""
-    from kg.extraction import extract
+    from kg.extract import extract
 
     if per_record:
         resolution = extract([gold_paper(r) for r in records]).resolution

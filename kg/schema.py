@@ -24,6 +24,8 @@ from typing import Any, Mapping
 
 import networkx as nx
 
+from kg.errors import SchemaError
+
 # --- property types ---------------------------------------------------------------------------
 
 STR, INT, FLOAT, BOOL = "str", "int", "float", "bool"
@@ -113,6 +115,8 @@ CONCEPT = Element(
 )
 
 NODE_KINDS = {PAPER.name: PAPER, CONCEPT.name: CONCEPT}
+KIND = "kind"
+"""The node attribute naming a node's kind (``"Paper"`` or ``"Concept"``) in the canonical graph."""
 TYPE_LABELS = {"method": "Method", "model": "Model", "dataset": "Dataset", "task": "Task"}
 BENCHMARK_LABEL = "Benchmark"
 NODE_LABELS = (PAPER.name, CONCEPT.name, *TYPE_LABELS.values(), BENCHMARK_LABEL)
@@ -133,7 +137,7 @@ def node_id(kind: str, key: str) -> str:
 
 def node_labels(attrs: Mapping[str, Any]) -> tuple[str, ...]:
     """All labels of a node: its kind, then for concepts its type label and maybe Benchmark."""
-    if attrs["kind"] == PAPER.name:
+    if attrs[KIND] == PAPER.name:
         return (PAPER.name,)
     labels = [CONCEPT.name, TYPE_LABELS[attrs["type"]]]
     if attrs.get("benchmark"):
@@ -154,23 +158,27 @@ _EVIDENCE = (
     Property("triggers", STR_LIST, True, "per mention: the cue that decided the relation ('' for MENTIONS)"),
 )
 
-PAPER_CONCEPT_RELATIONS = ("PROPOSES", "EVALUATES_ON", "COMPARES_WITH", "ADDRESSES", "USES", "MENTIONS")
+PROPOSES, EVALUATES_ON, COMPARES_WITH = "PROPOSES", "EVALUATES_ON", "COMPARES_WITH"
+ADDRESSES, USES, MENTIONS = "ADDRESSES", "USES", "MENTIONS"
+PAPER_CONCEPT_RELATIONS = (PROPOSES, EVALUATES_ON, COMPARES_WITH, ADDRESSES, USES, MENTIONS)
 """Paper→Concept relation types, strongest first: a mention gets the first whose cue fires."""
 
 _RELATION_DOCS = {
-    "PROPOSES": "the paper introduces the concept",
-    "EVALUATES_ON": "the paper evaluates on the dataset or benchmark",
-    "COMPARES_WITH": "the paper compares against the concept (a baseline)",
-    "ADDRESSES": "the paper works on the task",
-    "USES": "the paper builds on or uses the concept",
-    "MENTIONS": "the paper mentions the concept, no stronger relation found",
+    PROPOSES: "the paper introduces the concept",
+    EVALUATES_ON: "the paper evaluates on the dataset or benchmark",
+    COMPARES_WITH: "the paper compares against the concept (a baseline)",
+    ADDRESSES: "the paper works on the task",
+    USES: "the paper builds on or uses the concept",
+    MENTIONS: "the paper mentions the concept, no stronger relation found",
 }
 
 RELATIONS: dict[str, Element] = {
     name: Element(name, _EVIDENCE, _RELATION_DOCS[name]) for name in PAPER_CONCEPT_RELATIONS
 }
-RELATIONS["RELATED_TO"] = Element(
-    "RELATED_TO",
+RELATED_TO = "RELATED_TO"
+"""Papers linked through the concepts they share (the only Paper→Paper relation)."""
+RELATIONS[RELATED_TO] = Element(
+    RELATED_TO,
     (
         Property("weight", FLOAT, True, "sum over shared concepts of their IDF, rounded to 6 decimals"),
         Property("shared", STR_LIST, True, "keys of the shared concepts, heaviest first"),
@@ -180,7 +188,7 @@ RELATIONS["RELATED_TO"] = Element(
 
 RELATION_ENDPOINTS = {
     **{name: (PAPER.name, CONCEPT.name) for name in PAPER_CONCEPT_RELATIONS},
-    "RELATED_TO": (PAPER.name, PAPER.name),
+    RELATED_TO: (PAPER.name, PAPER.name),
 }
 
 # --- what sinks add ---------------------------------------------------------------------------
@@ -203,9 +211,6 @@ node's own id (``paper:…``) is ``id``, and Gephi takes an attribute named ``id
 
 # --- validation -------------------------------------------------------------------------------
 
-
-class SchemaError(ValueError):
-    """The graph carries something the schema does not declare, or misses something it requires."""
 
 
 def _check_properties(where: str, element: Element, attrs: Mapping[str, Any], ignore: tuple[str, ...]) -> None:
@@ -242,17 +247,17 @@ def check_graph(graph: nx.MultiDiGraph) -> None:
     >>> check_graph(g)
     Traceback (most recent call last):
     ...
-    kg.schema.SchemaError: node 'paper:x': property 'colour' is not declared for Paper
+    kg.errors.SchemaError: node 'paper:x': property 'colour' is not declared for Paper
     """
     if not isinstance(graph, nx.MultiDiGraph):
         raise SchemaError(f"the canonical graph is a MultiDiGraph, not {type(graph).__name__}")
     for node, attrs in graph.nodes(data=True):
         where = f"node {node!r}"
-        kind = attrs.get("kind")
+        kind = attrs.get(KIND)
         element = NODE_KINDS.get(kind)
         if element is None:
             raise SchemaError(f"{where}: unknown kind {kind!r}")
-        _check_properties(where, element, attrs, ignore=("kind",))
+        _check_properties(where, element, attrs, ignore=(KIND,))
         expected_id = node_id(kind, attrs[NODE_KEYS[kind]])
         if node != expected_id:
             raise SchemaError(f"{where}: id should be {expected_id!r}")
@@ -265,7 +270,7 @@ def check_graph(graph: nx.MultiDiGraph) -> None:
         element = RELATIONS.get(key)
         if element is None:
             raise SchemaError(f"{where}: undeclared relation type {key!r}")
-        kinds = (graph.nodes[source]["kind"], graph.nodes[target]["kind"])
+        kinds = (graph.nodes[source][KIND], graph.nodes[target][KIND])
         if kinds != RELATION_ENDPOINTS[key]:
             raise SchemaError(f"{where}: {key} links {RELATION_ENDPOINTS[key]}, not {kinds}")
         _check_properties(where, element, attrs, ignore=())

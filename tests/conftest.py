@@ -9,16 +9,16 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
-from kg.build import build
-from kg.extraction import extract
-from kg.concepts import Concept, Mention
-from kg.extract.lexicon import Lexicon, LexiconEntry
-from kg.extract.resolve import Resolver
-from kg.graph import build_graph
-from kg.papers import Paper, ReadLog, read_papers
-from kg.schema import check_graph
 from neo4j_fixtures import empty_database, neo4j_driver, neo4j_target  # noqa: F401  (registers the fixtures)
+
+from kg.assemble import build_graph
+from kg.build import build
+from kg.extract import extract
+from kg.extract.resolve.lexicon import Lexicon, LexiconEntry
+from kg.extract.resolve.resolver import Resolver
+from kg.read import ReadLog, read_papers
+from kg.records import Concept, Mention, Paper
+from kg.schema import check_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

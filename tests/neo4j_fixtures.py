@@ -2,7 +2,7 @@
 
 The server is, in order: the one ``NEO4J_URI`` (``NEO4J_USER``, ``NEO4J_PASSWORD``,
 ``NEO4J_DATABASE``) names; a ``neo4j:5.26-community`` container when a Docker engine answers
-(testcontainers); the local launcher (``tools/neo4j_server.py``: Java 17 + Maven). With none of
+(testcontainers); the local launcher (:mod:`kg.neo4j.server`: Java 17 + Maven). With none of
 them the Neo4j tests skip with the reasons, except in CI (``CI`` or ``KG_REQUIRE_NEO4J`` set),
 where they fail: a CI run that silently skipped the database would prove nothing.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterator
@@ -20,7 +19,7 @@ import networkx as nx
 import pytest
 from neo4j import Driver, GraphDatabase
 
-from kg.connection import Neo4jTarget
+from kg.neo4j.connection import Neo4jTarget
 from kg.schema import CONCEPT, NEO4J_BUILD, NODE_KEYS, PAPER, RELATIONS, node_id
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +47,8 @@ def _docker_target(stack: ExitStack, password: str, reasons: list[str]) -> Neo4j
 
 
 def _launcher_target(stack: ExitStack, password: str, reasons: list[str]) -> Neo4jTarget | None:
-    sys.path.insert(0, str(ROOT / "tools"))
-    from neo4j_server import LauncherError, LocalNeo4j
+    from kg.errors import LauncherError
+    from kg.neo4j.server import LocalNeo4j
 
     try:
         server = stack.enter_context(LocalNeo4j.start(password))

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, ROOT
 
 GOLD_SAMPLE = DATA / "gold-sample.jsonl"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import lexicon_of, paper, run_extraction
-from kg.concepts import concept_key
+
+from kg.keys import concept_key
 
 EMPTY = lexicon_of()
 

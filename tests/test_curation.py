@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from conftest import lexicon_of, paper
-from kg.extraction import extract
-from kg.extract.curation import Curation, CurationError
-from kg.extract.resolve import Resolver
+
+from kg.errors import CurationError
+from kg.extract import extract
+from kg.extract.resolve.curation import Curation
+from kg.extract.resolve.resolver import Resolver
 
 LEXICON = lexicon_of(
     ("large language model", "model", "lower", "LLM"),
@@ -116,8 +117,8 @@ def test_the_documented_example_file_parses():
 
 
 def test_kg_build_reads_curation_yaml_in_the_working_directory_or_the_given_path(tmp_path):
-    from test_cli import kg
     from conftest import SEEDS
+    from test_cli import kg
 
     (tmp_path / "curation.yaml").write_text("drop: [LLMs]\n")
     result = kg("build", str(SEEDS), "--out", str(tmp_path / "out"), "--only", "json", "-q", cwd=tmp_path)

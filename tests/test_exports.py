@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 import igraph
 import networkx as nx
 import pytest
-
 from conftest import DATA, SEEDS
+
 from kg.build import build
 from kg.export import graphml as graphml_module
+from kg.export import read_graph
 from kg.export.graphml import write_graphml
-from kg.io import read_graph
 from kg.schema import NODE_KINDS, RELATIONS, SINK_EDGE_EXTRAS, SINK_NODE_EXTRAS, SINK_RENAMED
 
 DECLARED_NODE = {SINK_RENAMED.get(p.name, p.name) for e in NODE_KINDS.values() for p in e.properties} | set(SINK_NODE_EXTRAS)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from conftest import lexicon_of, mentions_by_text, paper, run_extraction
-from kg.extract.pipeline import build_pipeline
-from kg.extract.spot import SpottedPaper, spot_papers
+
+from kg.extract.spot.pipeline import build_pipeline
+from kg.extract.spot.spotter import spot_papers
+from kg.records import SpottedPaper
 
 EMPTY = lexicon_of()
 

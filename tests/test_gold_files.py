@@ -7,8 +7,8 @@ import json
 from itertools import islice
 
 import pytest
-
 from conftest import ROOT
+
 from kg.evaluate import extract_gold, gold_documents, read_gold, score
 
 GOLD_DIR = ROOT.parent / "shared" / "gold"

@@ -7,7 +7,7 @@ import math
 import networkx as nx
 import pytest
 
-from kg.graph import LinkSettings, related_pairs
+from kg.assemble import LinkSettings, related_pairs
 from kg.schema import CONCEPT, PAPER, RELATIONS, SchemaError, check_graph
 
 

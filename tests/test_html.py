@@ -11,9 +11,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from kg.export.html import PHYSICS_NODE_LIMIT, build_network, inline_script, render_page, script_json, write_html
-from kg.export.layout import cluster_layout
-from kg.subgraph import select
+from kg.export.html import select, write_html
+from kg.export.html.layout import cluster_layout
+from kg.export.html.page import PHYSICS_NODE_LIMIT, build_network, inline_script, render_page, script_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,8 +136,8 @@ def test_cluster_layout_is_deterministic_and_keeps_communities_apart():
 def test_build_says_when_its_page_shows_only_part_of_the_graph(tmp_path, monkeypatch):
     from kg.build import build
 
-    monkeypatch.setattr("kg.subgraph.AUTOMATIC_NODE_LIMIT", 100)
-    monkeypatch.setattr("kg.subgraph.AUTOMATIC_TOP", 10)
+    monkeypatch.setattr("kg.export.html.selection.AUTOMATIC_NODE_LIMIT", 100)
+    monkeypatch.setattr("kg.export.html.selection.AUTOMATIC_TOP", 10)
     graph, summary = build([ROOT / "seeds"], tmp_path, formats=("html",))
     assert graph.number_of_nodes() > 100
     note = next(line for line in summary.lines() if line.startswith("graph.html: "))

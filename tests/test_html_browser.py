@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
-from kg.export.html import style_label, write_html
-from kg.subgraph import select
+from kg.export.html import select, write_html
+from kg.export.html.page import style_label
 from tools.browser import open_page
 
 DRAWN = "[kg.network.body.nodeIndices.length, kg.network.body.edgeIndices.length]"

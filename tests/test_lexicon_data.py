@@ -1,4 +1,4 @@
-"""The shipped lexicon data: ``kg/extract/data/lexicons/generated.tsv`` and its NOTICE.md.
+"""The shipped lexicon data: ``kg/extract/resolve/data/lexicons/generated.tsv`` and its NOTICE.md.
 
 The file is built by ``tools/build_lexicon.py`` from raw gazetteers outside the project; these
 tests check the committed result only: its format (a contract the extractor reads), and that
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
-LEXICONS = Path(__file__).parent.parent / "kg" / "extract" / "data" / "lexicons"
+from kg.extract.resolve.lexicon import LEXICON_DIR
+
+LEXICONS = LEXICON_DIR
 GENERATED = LEXICONS / "generated.tsv"
 NOTICE = LEXICONS / "NOTICE.md"
 HEADER = "name\ttype\tmatch\taliases\tsources"

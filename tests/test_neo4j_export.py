@@ -14,20 +14,25 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from neo4j_fixtures import ROOT, database_graph, graph_contents
 
 from kg.build import assemble
-from kg.extraction import extract
 from kg.cli import EXIT_SERVER, main
-from kg.connection import Neo4jTarget
-from kg.export.neo4j import (
-    BATCH_SIZE, create_node_cypher, create_relationship_cypher, export_graph, node_cypher, relationship_cypher,
+from kg.export import read_graph
+from kg.export.node_link import write_node_link
+from kg.extract import extract
+from kg.neo4j.connection import Neo4jTarget
+from kg.neo4j.sync import (
+    BATCH_SIZE,
+    create_node_cypher,
+    create_relationship_cypher,
+    export_graph,
+    node_cypher,
+    relationship_cypher,
     sweep_cypher,
 )
-from kg.export.node_link import write_node_link
-from kg.io import read_graph
-from kg.papers import Paper
+from kg.records import Paper
 from kg.schema import NODE_LABELS, RELATIONS, node_labels
-from neo4j_fixtures import ROOT, database_graph, graph_contents
 
 TRICKY_TITLE = 'He said "MATCH (n) DETACH DELETE n" \\ and \\\\ then $x } {y} RETURN 1; // CREATE (:Evil)'
 

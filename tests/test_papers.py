@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.papers import (
-    InputError,
-    ReadLog,
-    clean_text,
-    content_id,
-    normalise_arxiv_id,
-    parse_daily_text,
-    read_papers,
-)
+from kg.errors import InputError
+from kg.read import ReadLog, read_papers
+from kg.read.formats import parse_daily_text
+from kg.read.ids import content_id, normalise_arxiv_id
+from kg.read.text import clean_text
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).parent.parent / "seeds"

@@ -13,14 +13,16 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 from neo4j import GraphDatabase
+from neo4j_fixtures import ROOT
 
 from kg.cli import EXIT_SERVER, EXIT_USAGE, main
-from kg.connection import open_driver
-from kg.export.neo4j import export_graph
-from kg.io import read_graph
-from kg.query import QueryError, load_queries, run_query
+from kg.errors import QueryError
+from kg.export import read_graph
+from kg.neo4j.connection import open_driver
+from kg.neo4j.queries import run_query
+from kg.neo4j.sync import export_graph
+from kg.query.library import load_queries
 from kg.schema import NEO4J_BUILD, NODE_KINDS, NODE_LABELS, RELATIONS, node_labels
-from neo4j_fixtures import ROOT
 
 FIXTURE = ROOT / "tests" / "data" / "query_graph.json"
 GRAPH = read_graph(FIXTURE)

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from conftest import DATA, lexicon_of, paper, run_extraction
-from kg.extraction import extract
+
 from kg.evaluate import pair_relations, read_relation_gold, score_relations
+from kg.extract import extract
 
 EMPTY = lexicon_of()
 

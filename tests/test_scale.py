@@ -20,17 +20,18 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
-import kg.extraction as extraction_module
 from conftest import ROOT, SEEDS, lexicon_of
-from kg.build import EXPORT_FILES, build
-from kg.extraction import extract
-from kg.export.neo4j_csv import ARRAY_DELIMITER, FILES, IMPORT_COMMAND, imported_properties
-from kg.extract.lexicon import Lexicon
-from kg.extract.resolve import CorpusSettings, Resolver
-from kg.extract.rules import DATA_DIR
-from kg.parallel import Workers, map_papers
 from neo4j_fixtures import neo4j_required
+
+import kg.extract.run as extraction_module
+from kg.build import BULK_CSV_FOLDER, build
+from kg.extract import extract
+from kg.extract.resolve.lexicon import Lexicon
+from kg.extract.resolve.resolver import CorpusSettings, Resolver
+from kg.extract.spot.rules import SPOT_DATA
+from kg.neo4j.bulk import ARRAY_DELIMITER, FILES, IMPORT_COMMAND, imported_properties
+from kg.neo4j.server import LIB
+from kg.parallel import Workers, map_papers
 
 GRAPH_FILES = ("graph.json", "graph.graphml")
 
@@ -111,7 +112,7 @@ def test_a_per_paper_rule_edit_invalidates_the_cache(tmp_path, seed_papers):
     papers = seed_papers[:10]
     cache = tmp_path / "cache.sqlite"
     rules = tmp_path / "rules"
-    shutil.copytree(DATA_DIR, rules)
+    shutil.copytree(SPOT_DATA, rules)
     assert extract(papers, rules_dir=rules, cache_path=cache).extracted == 10
     assert extract(papers, rules_dir=rules, cache_path=cache).extracted == 0
     vocab = rules / "vocab.yaml"
@@ -143,7 +144,7 @@ def test_lexicon_and_curation_edits_reuse_the_cache(tmp_path, seed_papers):
 _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-import kg.build as b, kg.extraction as e
+import kg.build as b, kg.extract.run as e
 e.SHARD_SIZE = 4
 spot = e.spot_shard
 def slow(shard):
@@ -238,7 +239,7 @@ def bulk_build(tmp_path_factory):
 
 def test_bulk_csvs_hold_what_the_regular_export_holds(bulk_build):
     graph, summary, out, _, _ = bulk_build
-    nodes, relations = load_bulk_csv(out / EXPORT_FILES["neo4j-csv"])
+    nodes, relations = load_bulk_csv(out / BULK_CSV_FOLDER)
     expected_nodes, expected_relations = _expected_import(graph)
     assert (len(nodes), len(relations)) == (graph.number_of_nodes(), graph.number_of_edges())
     assert nodes == expected_nodes
@@ -251,14 +252,14 @@ def test_bulk_csvs_alone_need_no_graph_and_are_the_same_bytes(bulk_build):
     assert only_csv is None and "assemble" not in csv_summary.seconds
     assert csv_summary.edges == summary.edges
     for name in FILES.values():
-        assert (out / "only" / EXPORT_FILES["neo4j-csv"] / name).read_bytes() == \
-            (out / EXPORT_FILES["neo4j-csv"] / name).read_bytes()
+        assert (out / "only" / BULK_CSV_FOLDER / name).read_bytes() == \
+            (out / BULK_CSV_FOLDER / name).read_bytes()
 
 
 def _import_tool_classpath() -> str | None:
-    """Neo4j's jars (neo4j-harness, as ``tools/neo4j_server.py fetch`` puts them in
-    ``.neo4j/lib``, or a folder named by KG_NEO4J_LIB), if they hold the import tool."""
-    folder = Path(os.environ.get("KG_NEO4J_LIB") or ROOT / ".neo4j" / "lib")
+    """Neo4j's jars (neo4j-harness, where ``python -m kg.neo4j.server fetch`` puts them, or a
+    folder named by KG_NEO4J_LIB), if they hold the import tool."""
+    folder = Path(os.environ.get("KG_NEO4J_LIB") or LIB)
     return f"{folder}/*" if glob.glob(str(folder / "neo4j-import-tool-*.jar")) and shutil.which("java") else None
 
 
@@ -271,7 +272,7 @@ def test_neo4j_admin_imports_the_bulk_csvs_with_the_regular_counts(bulk_build, t
     home = tmp_path / "neo4j-home"
     (home / "conf").mkdir(parents=True)
     command = ["java", "-Xmx1g", "-cp", classpath, "org.neo4j.cli.AdminTool", *IMPORT_COMMAND.split()[1:]]
-    result = subprocess.run(command, cwd=out / EXPORT_FILES["neo4j-csv"], capture_output=True, text=True, timeout=600,
+    result = subprocess.run(command, cwd=out / BULK_CSV_FOLDER, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")})
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     expected_nodes, expected_relations = _expected_import(graph)
@@ -288,7 +289,7 @@ def test_neo4j_admin_imports_the_bulk_csvs_with_the_regular_counts(bulk_build, t
 _PAGE_OF_A_PART = """
 import sys
 from pathlib import Path
-import kg.build as b, kg.export.html as h, kg.subgraph as s
+import kg.build as b, kg.export.html.page as h, kg.export.html.selection as s
 s.AUTOMATIC_NODE_LIMIT, s.AUTOMATIC_TOP = 100, 20
 h.PHYSICS_NODE_LIMIT = 10  # a precomputed layout, which depends on node order
 b.build([Path(sys.argv[1])], Path(sys.argv[2]), formats=("html",))

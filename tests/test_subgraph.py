@@ -1,17 +1,18 @@
-"""Choosing the part of a graph a page shows (kg.subgraph) and the `kg html` command."""
+"""Choosing the part of a graph a page shows (kg.export.html.selection) and the `kg html` command."""
 
 from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
 
+from kg.assemble import LinkSettings, build_graph
 from kg.cli import main
-from kg.concepts import Concept, Mention
+from kg.errors import SelectionError
+from kg.export.html import automatic_selection, select
+from kg.export.html.selection import find_node, neighbourhood, top_papers
 from kg.export.node_link import write_node_link
-from kg.graph import LinkSettings, build_graph
-from kg.papers import Paper
+from kg.records import Concept, Mention, Paper
 from kg.schema import check_graph
-from kg.subgraph import SelectionError, automatic_selection, find_node, neighbourhood, select, top_papers
 
 CONCEPTS = {
     "bert": ("BERT", "model", False, ("bidirectional encoder representation",)),
@@ -116,8 +117,8 @@ def test_top_keeps_the_most_connected_papers_and_concepts_two_of_them_share():
 def test_automatic_selection_cuts_only_large_graphs(monkeypatch):
     graph = tiny_graph()
     assert automatic_selection(graph).steps == ()
-    monkeypatch.setattr("kg.subgraph.AUTOMATIC_NODE_LIMIT", 5)
-    monkeypatch.setattr("kg.subgraph.AUTOMATIC_TOP", 2)
+    monkeypatch.setattr("kg.export.html.selection.AUTOMATIC_NODE_LIMIT", 5)
+    monkeypatch.setattr("kg.export.html.selection.AUTOMATIC_TOP", 2)
     assert automatic_selection(graph).shown.papers == 2
 
 

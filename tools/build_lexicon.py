@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the shipped lexicon ``kg/extract/data/lexicons/generated.tsv`` from the raw gazetteers.
+"""Build the shipped lexicon ``kg/extract/resolve/data/lexicons/generated.tsv`` from the raw gazetteers.
 
 The raw lists in ``/work/shared/lexicons`` (see its README.md) are large and noisy: plain English
 words ("Cell", "pass"), result-table rows ("BiLSTM-CRF+ELMo"), implementation ids
@@ -12,7 +12,7 @@ Pipeline: read each raw file -> clean names per source -> group rows on (key, ty
 display name -> drop junk entries -> resolve keys claimed by several types -> fold entries that
 name each other and clean aliases -> mark benchmarks -> choose match modes -> write a sorted TSV.
 
-Run:  .venv/bin/python tools/build_lexicon.py --raw /work/shared/lexicons --out kg/extract/data/lexicons
+Run:  .venv/bin/python tools/build_lexicon.py --raw /work/shared/lexicons --out kg/extract/resolve/data/lexicons
 The output depends only on the input files: same input, same bytes.
 """
 
@@ -29,11 +29,11 @@ from typing import Callable, Iterable
 
 from wordfreq import zipf_frequency
 
-from kg.concepts import KEEP_FINAL_S
+from kg.keys import KEEP_FINAL_S
 from kg.schema import MENTION_LABELS
 
 RAW_DIR = Path("/work/shared/lexicons")
-OUT_DIR = Path("kg/extract/data/lexicons")
+OUT_DIR = Path("kg/extract/resolve/data/lexicons")
 HEADER = ("name", "type", "match", "aliases", "sources")
 
 COMMON_ZIPF = 3.0

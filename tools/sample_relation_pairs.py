@@ -18,8 +18,8 @@ import random
 from itertools import islice
 from pathlib import Path
 
-from kg.extraction import extract
-from kg.papers import ReadLog, read_file, read_papers
+from kg.extract import extract
+from kg.read import ReadLog, read_file, read_papers
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"

@@ -1,1 +1,63 @@
-"""Sinks: each writes one canonical graph (see ``kg.schema``) in a sorted, deterministic order."""
+"""Export: the canonical graph → files (GraphML, node-link JSON, the HTML page), and those
+files read back. Each format's writer and reader sit in one module (as in NetworkX's
+``readwrite``); every file appears atomically (:mod:`kg.export.files`). Neo4j is a sink too,
+in :mod:`kg.neo4j`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+import networkx as nx
+
+EXPORTS = ("graphml", "json", "html")
+"""The file exports of the assembled graph, and the default."""
+EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html"}
+
+
+def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,
+                  title: str = "kg graph", page=None) -> list[Path]:
+    """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.
+    The HTML page shows ``page``, a :class:`kg.export.html.Selection` (default:
+    :func:`kg.export.html.automatic_selection`)."""
+    from kg.export.graphml import write_graphml
+    from kg.export.html import automatic_selection, write_html
+    from kg.export.node_link import write_node_link
+
+    writers: dict[str, Callable[[nx.MultiDiGraph, Path], Path]] = {
+        "graphml": write_graphml,
+        "json": write_node_link,
+        "html": lambda g, p: write_html(page or automatic_selection(g), p, title=title),
+    }
+    return [writers[name](graph, out_dir / EXPORT_FILES[name]) for name in formats]
+
+
+def is_graph_file(path: Path) -> bool:
+    """True for a graph ``kg build`` wrote (``.graphml``, or node-link ``.json``), False for paper input.
+
+    A papers file can be ``.json`` too; the node-link writer starts every file with its
+    ``directed``/``multigraph`` header, so the first bytes tell them apart without parsing it all.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".graphml":
+        return True
+    if suffix != ".json" or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(256)
+    return b'"multigraph"' in head and b'"nodes"' in head
+
+
+def read_graph(path: Path) -> nx.MultiDiGraph:
+    """The canonical graph stored in ``path`` (``.json`` node-link or ``.graphml``), checked
+    against the schema."""
+    from kg.export.graphml import read_graphml
+    from kg.export.node_link import read_node_link
+
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return read_node_link(path)
+    if suffix == ".graphml":
+        return read_graphml(path)
+    raise ValueError("a graph is read from a .json (node-link) or .graphml file written by kg build")

@@ -1,4 +1,4 @@
-"""GraphML for Gephi, Cytoscape, yEd, igraph and NetworkX.
+"""GraphML for Gephi, Cytoscape, yEd, igraph and NetworkX: the writer and its reader.
 
 How the schema is written: list properties as JSON strings (GraphML has no list type); the
 Paper ``id`` as ``paper_id`` (Gephi takes an attribute named ``id`` for the node id); each node
@@ -17,9 +17,23 @@ from typing import IO, Iterator
 
 import networkx as nx
 
+from kg.assemble import sorted_edges
 from kg.export.files import atomic_output
-from kg.schema import BOOL, FLOAT, INT, NODE_KINDS, RELATIONS, SINK_EDGE_EXTRAS, SINK_NODE_EXTRAS, SINK_RENAMED, \
-    Element, node_labels
+from kg.export.stored import restored_edge, restored_node
+from kg.schema import (
+    BOOL,
+    FLOAT,
+    INT,
+    KIND,
+    NODE_KINDS,
+    RELATIONS,
+    SINK_EDGE_EXTRAS,
+    SINK_NODE_EXTRAS,
+    SINK_RENAMED,
+    Element,
+    check_graph,
+    node_labels,
+)
 
 _HEADER = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
@@ -65,7 +79,7 @@ def _properties(element: Element, attrs: dict, renamed: dict[str, str]) -> Itera
 
 
 def _node_xml(node: str, attrs: dict) -> str:
-    element = NODE_KINDS[attrs["kind"]]
+    element = NODE_KINDS[attrs[KIND]]
     extras = [("labels", ":" + ":".join(node_labels(attrs))), ("name", str(attrs.get("title", attrs.get("name"))))]
     data = _data(iter([*extras, *_properties(element, attrs, SINK_RENAMED)]))
     return f'    <node id="{node.translate(_ATTRIBUTE_ESCAPES)}">\n{data}    </node>\n'
@@ -75,16 +89,6 @@ def _edge_xml(number: int, source: str, target: str, relation: str, attrs: dict)
     data = _data(iter([("interaction", relation), *_properties(RELATIONS[relation], attrs, {})]))
     return (f'    <edge source="{source.translate(_ATTRIBUTE_ESCAPES)}" target="{target.translate(_ATTRIBUTE_ESCAPES)}" '
             f'id="e{number}">\n{data}    </edge>\n')
-
-
-def sorted_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]:
-    """Every edge as (source, target, relation, attributes), sorted by source, relation, target,
-    without sorting the whole edge list at once (one node's out-edges at a time)."""
-    adjacency = graph.adj
-    for source in sorted(graph.nodes):
-        out = sorted((relation, target) for target, by_key in adjacency[source].items() for relation in by_key)
-        for relation, target in out:
-            yield source, target, relation, adjacency[source][target][relation]
 
 
 def write_graphml_stream(graph: nx.MultiDiGraph, handle: IO[str]) -> None:
@@ -105,3 +109,17 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> Path:
     with atomic_output(path) as handle:
         write_graphml_stream(graph, handle)
     return path
+
+
+def read_graphml(path: Path) -> nx.MultiDiGraph:
+    """The canonical graph of a GraphML file :func:`write_graphml` wrote."""
+    stored = nx.read_graphml(path, force_multigraph=True)
+    graph = nx.MultiDiGraph()
+    for node, attrs in stored.nodes(data=True):
+        kind = attrs["labels"].split(":")[1]
+        graph.add_node(node, **restored_node(kind, attrs, lists_as_json=True))
+    for source, target, attrs in stored.edges(data=True):
+        relation = attrs["interaction"]
+        graph.add_edge(source, target, key=relation, **restored_edge(relation, attrs, lists_as_json=True))
+    check_graph(graph)
+    return graph

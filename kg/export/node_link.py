@@ -16,10 +16,10 @@ from typing import IO, Iterator
 
 import networkx as nx
 
+from kg.assemble import sorted_edges
 from kg.export.files import atomic_output
-from kg.export.graphml import sorted_edges
-from kg.schema import SINK_RENAMED, node_labels
-
+from kg.export.stored import restored_edge, restored_node
+from kg.schema import KIND, SINK_RENAMED, check_graph, node_labels
 
 _HEADER = {"directed": True, "multigraph": True, "graph": {}}
 
@@ -27,18 +27,13 @@ _HEADER = {"directed": True, "multigraph": True, "graph": {}}
 def _nodes(graph: nx.MultiDiGraph) -> Iterator[dict]:
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
-        props = {SINK_RENAMED.get(k, k): v for k, v in attrs.items() if k != "kind"}
+        props = {SINK_RENAMED.get(k, k): v for k, v in attrs.items() if k != KIND}
         yield {"id": node, "labels": list(node_labels(attrs)), **props}
 
 
 def _links(graph: nx.MultiDiGraph) -> Iterator[dict]:
     for source, target, relation, attrs in sorted_edges(graph):
         yield {"source": source, "target": target, "key": relation, **attrs}
-
-
-def node_link(graph: nx.MultiDiGraph) -> dict:
-    """The graph as a node-link document."""
-    return {**_HEADER, "nodes": list(_nodes(graph)), "links": list(_links(graph))}
 
 
 def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
@@ -57,3 +52,16 @@ def write_node_link(graph: nx.MultiDiGraph, path: Path) -> Path:
         _write_joined(handle, _links(graph))
         handle.write("\n]}\n")
     return path
+
+
+def read_node_link(path: Path) -> nx.MultiDiGraph:
+    """The canonical graph of a node-link file :func:`write_node_link` wrote."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    graph = nx.MultiDiGraph()
+    for node in document["nodes"]:
+        graph.add_node(node["id"], **restored_node(node["labels"][0], node, lists_as_json=False))
+    for link in document["links"]:
+        graph.add_edge(link["source"], link["target"], key=link["key"],
+                       **restored_edge(link["key"], link, lists_as_json=False))
+    check_graph(graph)
+    return graph

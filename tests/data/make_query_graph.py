@@ -1,6 +1,6 @@
 """Writes tests/data/query_graph.json: the small graph every named query is tested on.
 
-Hand-made papers, concepts and relations, assembled by ``kg.graph.build_graph`` (no extractor
+Hand-made papers, concepts and relations, assembled by ``kg.assemble.build_graph`` (no extractor
 involved, so rule changes never move it). The committed JSON is what the tests read; run this
 only to change the fixture on purpose:  python tests/data/make_query_graph.py
 
@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from kg.concepts import Concept, Mention
+from kg.assemble import LinkSettings, build_graph
 from kg.export.node_link import write_node_link
-from kg.graph import LinkSettings, build_graph
-from kg.papers import Paper
+from kg.records import Concept, Mention, Paper
 
 HERE = Path(__file__).resolve().parent
 TRICKY = 'Quotes "MATCH (n) DETACH DELETE n" \\ backslash, $param and } RETURN 1; //'

@@ -1,0 +1,17 @@
+"""The interactive HTML page: which part of the graph it shows (:mod:`.selection`), where
+nodes sit (:mod:`.layout`), and the self-contained page itself (:mod:`.page`, ``templates/``).
+
+``write_html`` is imported on first use, so choosing a selection does not load pyvis.
+"""
+
+from kg.export.html.selection import Selection, automatic_selection, automatic_top, select
+
+__all__ = ["Selection", "automatic_selection", "automatic_top", "select", "write_html"]
+
+
+def __getattr__(name: str):
+    if name == "write_html":
+        from kg.export.html.page import write_html
+
+        return write_html
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,314 @@
+"""The interactive HTML page: one self-contained file built with pyvis and our own template.
+
+pyvis models the network (nodes, edges, vis.js options); the page is rendered from
+``templates/graph.html`` rather than pyvis's own template, which links Bootstrap from a CDN and
+switches tooltips to innerHTML when a title contains "href". Everything the page needs is
+inlined: vis-network's script and style (from the pyvis package), our script and style, and
+the page's data in one JSON data island, escaped once for its place in a ``<script>``
+element. The page's script inserts strings into the DOM only as text, and makes links only
+from http(s) URLs. No http(s) resource is referenced: the file opens from disk with the
+network off, and its Content-Security-Policy forbids loading anything.
+
+The page shows a :class:`kg.export.html.selection.Selection` of the graph and says what it leaves out.
+Up to :data:`PHYSICS_NODE_LIMIT` nodes, vis.js physics settles the layout in the browser
+(starting from the Python layout); above it, the Python layout is final and physics is off.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+import networkx as nx
+from markupsafe import Markup
+from pyvis.edge import Edge
+from pyvis.network import Network
+from pyvis.node import Node
+
+from kg.export.files import atomic_output
+from kg.export.graphml import sorted_edges
+from kg.export.html.selection import Selection
+from kg.export.html.layout import cluster_layout
+from kg.read.ids import is_http_url
+from kg.schema import (
+    ADDRESSES,
+    BENCHMARK_LABEL,
+    COMPARES_WITH,
+    CONCEPT,
+    EVALUATES_ON,
+    KIND,
+    MENTIONS,
+    PAPER,
+    PROPOSES,
+    RELATED_TO,
+    RELATIONS,
+    TYPE_LABELS,
+    USES,
+    node_labels,
+)
+
+NODE_STYLE = {
+    # drawn label: (colour, vis.js shape); the legend follows this order
+    PAPER.name: ("#6b7a8f", "square"),
+    TYPE_LABELS["method"]: ("#4e79a7", "dot"),
+    TYPE_LABELS["model"]: ("#f28e2b", "diamond"),
+    TYPE_LABELS["dataset"]: ("#59a14f", "hexagon"),
+    BENCHMARK_LABEL: ("#b07aa1", "star"),
+    TYPE_LABELS["task"]: ("#e15759", "triangle"),
+}
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How a relation is drawn: colour, dash pattern (vis.js ``dashes``), width, arrow."""
+
+    color: str
+    dashes: bool | list[int]
+    width: float
+    arrows: str
+
+
+EDGE_STYLE = {
+    PROPOSES: EdgeStyle("#d62728", False, 2.5, "to"),
+    USES: EdgeStyle("#1f77b4", False, 1.5, "to"),
+    EVALUATES_ON: EdgeStyle("#2ca02c", [8, 4], 1.5, "to"),
+    COMPARES_WITH: EdgeStyle("#9467bd", [2, 4], 1.5, "to"),
+    ADDRESSES: EdgeStyle("#ff7f0e", [10, 4, 2, 4], 1.5, "to"),
+    MENTIONS: EdgeStyle("#c2c2c2", False, 0.8, "to"),
+    RELATED_TO: EdgeStyle("#8c8c8c", [4, 6], 1.0, ""),
+}
+PHYSICS_NODE_LIMIT = 1000
+"""Above this many nodes the layout is computed in Python only and physics is off."""
+LABEL_LIMIT = 40
+
+
+def style_label(attrs: dict) -> str:
+    """The label a node is drawn as: Paper, or the most specific concept label."""
+    return node_labels(attrs)[-1]
+
+
+def _short(text: str, limit: int = LABEL_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def node_size(graph: nx.MultiDiGraph, node: str) -> float:
+    """A concept grows with its paper count (in the whole corpus), a paper with its degree."""
+    attrs = graph.nodes[node]
+    weight = attrs["paper_count"] if attrs[KIND] == CONCEPT.name else graph.degree(node)
+    return round(8 + 5 * math.log1p(weight), 1)
+
+
+def layout_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected simple graph the layout pulls together: one unit spring per linked pair."""
+    simple = nx.Graph()
+    # sorted: a subgraph view iterates in the order of a Python set, which changes from process
+    # to process, and the layout (so the page's bytes) depends on the order
+    simple.add_nodes_from(sorted(graph.nodes))
+    simple.add_edges_from(sorted((u, v) for u, v, _ in graph.edges(keys=True)))
+    return simple
+
+
+def _add_node(net: Network, node_id: str, **options) -> None:
+    """``Network.add_node`` without its membership test on a list (quadratic at scale)."""
+    if node_id in net.node_map:
+        raise ValueError(f"duplicate node {node_id!r}")
+    options = Node(node_id, **options).options
+    net.nodes.append(options)
+    net.node_ids.append(node_id)
+    net.node_map[node_id] = options
+
+
+def _add_edge(net: Network, source: str, target: str, **options) -> None:
+    """``Network.add_edge`` without its scan of every node id per edge (quadratic at scale)."""
+    if source not in net.node_map or target not in net.node_map:
+        raise ValueError(f"edge {source!r} -> {target!r} names a node that is not in the network")
+    net.edges.append(Edge(source, target, **options).options)
+
+
+def build_network(graph: nx.MultiDiGraph) -> Network:
+    """The pyvis network of a graph: nodes with group, size and position; edges with their
+    relation; vis.js options with one style per group. Styles per relation are applied by the
+    page's script from :data:`EDGE_STYLE`, so each of thousands of edges does not repeat them."""
+    net = Network(directed=True, height="100%", width="100%")
+    physics = graph.number_of_nodes() <= PHYSICS_NODE_LIMIT
+    positions = cluster_layout(layout_graph(graph))
+    for node in sorted(graph.nodes):
+        attrs = graph.nodes[node]
+        x, y = positions[node]
+        _add_node(net, node, shape=NODE_STYLE[style_label(attrs)][1], group=style_label(attrs),
+                  label=_short(attrs["title"] if attrs[KIND] == PAPER.name else attrs["name"]),
+                  size=node_size(graph, node), x=x, y=y)
+    for index, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
+        extra = {"width": round(1 + math.log1p(attrs["weight"]) / 2, 2)} if relation == RELATED_TO else {}
+        _add_edge(net, source, target, id=f"e{index}", relation=relation, **extra)
+    net.options = {
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -40, "centralGravity": 0.005, "springLength": 60,
+                                 "avoidOverlap": 0.3},
+            "stabilization": {"iterations": 250, "updateInterval": 25, "fit": True},
+        },
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics,
+                        "hideEdgesOnZoom": not physics},
+        "edges": {"smooth": False, "selectionWidth": 2},
+        "nodes": {"font": {"size": 12}, "borderWidth": 1},
+        "groups": {label: {"color": colour, "shape": shape} for label, (colour, shape) in NODE_STYLE.items()},
+    }
+    return net
+
+
+def _paper_record(attrs: dict, mentions: list, sentences: list[str]) -> dict:
+    return {
+        "title": attrs["title"], "abstract": attrs["abstract"], "id": attrs["id"],
+        "url": attrs["url"] if is_http_url(attrs.get("url", "")) else None,
+        "published": attrs.get("published"), "authors": attrs["authors"],
+        "code_links": [link for link in attrs["code_links"] if is_http_url(link)],
+        "mentions": mentions, "sentences": sentences,
+    }
+
+
+def _concept_record(attrs: dict) -> dict:
+    return {
+        "name": attrs["name"], "type": attrs["type"], "benchmark": attrs["benchmark"],
+        "label": style_label(attrs), "aliases": attrs["aliases"], "paper_count": attrs["paper_count"],
+    }
+
+
+def paper_mentions(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list]]:
+    """Per paper: its mentions ``[field, start, end, concept node, relation, sentence index]``
+    and its distinct evidence sentences, each as ``[field, start, end]`` into the paper's own
+    text (or as text, should a sentence not be found there). A concept's evidence is found from
+    these in the page, so no sentence is written out twice."""
+    found: dict[str, tuple[list, list]] = {}
+    sentence_index: dict[str, dict[tuple | str, int]] = {}
+    for source, target, relation, attrs in sorted_edges(graph):
+        if relation == RELATED_TO:
+            continue
+        mentions, sentences = found.setdefault(source, ([], []))
+        indices = sentence_index.setdefault(source, {})
+        for field_name, start, end, sentence in zip(attrs["fields"], attrs["starts"], attrs["ends"], attrs["sentences"]):
+            where = _sentence_span(graph.nodes[source][field_name], sentence, start)
+            sentence_ref = [field_name, *where] if where else sentence
+            ref_key = tuple(sentence_ref) if where else sentence
+            if ref_key not in indices:
+                indices[ref_key] = len(sentences)
+                sentences.append(sentence_ref)
+            mentions.append([field_name, start, end, target, relation, indices[ref_key]])
+    return found
+
+
+def _sentence_span(text: str, sentence: str, near: int) -> tuple[int, int] | None:
+    """Where ``sentence`` is in ``text``: the occurrence that holds offset ``near``, else the first.
+
+    >>> _sentence_span("Go. Stop. Go.", "Go.", 11), _sentence_span("Go.", "Stop.", 0)
+    ((10, 13), None)
+    """
+    at = text.rfind(sentence, 0, near + len(sentence))
+    if at < 0 or at + len(sentence) <= near:
+        at = text.find(sentence)
+    return (at, at + len(sentence)) if at >= 0 else None
+
+
+def page_data(selection: Selection, net: Network, title: str) -> dict:
+    """Everything the page shows, as one JSON-able document."""
+    graph = selection.graph
+    mentions = paper_mentions(graph)
+    papers, concepts = {}, {}
+    for node in sorted(graph.nodes):
+        attrs = graph.nodes[node]
+        if attrs[KIND] == PAPER.name:
+            papers[node] = _paper_record(attrs, *mentions.get(node, ([], [])))
+        else:
+            concepts[node] = _concept_record(attrs)
+    related = {}
+    for edge in net.edges:
+        if edge["relation"] == RELATED_TO:
+            attrs = graph.edges[edge["from"], edge["to"], RELATED_TO]
+            related[edge["id"]] = {"weight": attrs["weight"], "shared": attrs["shared"]}
+    return {
+        "title": title,
+        "selection": {"summary": selection.summary(), "steps": list(selection.steps),
+                      "shown": asdict(selection.shown), "total": asdict(selection.total)},
+        "physics": net.options["physics"]["enabled"],
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": net.options,
+        "papers": papers,
+        "concepts": concepts,
+        "related": related,
+        "node_styles": [{"label": label, "color": colour, "shape": shape} for label, (colour, shape) in NODE_STYLE.items()],
+        "edge_styles": [{"relation": relation, "doc": RELATIONS[relation].doc, **asdict(EDGE_STYLE[relation])}
+                        for relation in RELATIONS],
+    }
+
+
+def script_json(document: object) -> str:
+    """JSON safe inside a ``<script>`` element: no ``<``, ``>``, ``&``, line separators or
+    ``://`` appear literally (all are valid JSON escapes, so ``JSON.parse`` gives the same data).
+
+    >>> script_json({"t": "</script><img src=x>", "u": "https://a.b"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e","u":"https:\\\\/\\\\/a.b"}'
+    """
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("://", ":\\/\\/")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+_SCRIPT_END = re.compile(r"</(script)", re.I)
+
+
+def inline_script(source: str) -> str:
+    """JavaScript made safe to inline in a ``<script>`` element.
+
+    Only ``</script`` ends the element, so only it is escaped (as ``<\\/script``, the same in a
+    string, a regular expression or a comment). ``://`` appears in vis-network only inside
+    string literals (license and namespace URLs), where ``:\\/\\/`` means the same: the page
+    then carries no literal http(s) address at all. A general ``</`` rewrite would break
+    regular expressions such as ``/</``, and ``<!--`` would switch the HTML parser's state.
+
+    >>> inline_script('x = "</script>"; y = "http://w3.org"')
+    'x = "<\\\\/script>"; y = "http:\\\\/\\\\/w3.org"'
+    """
+    if "<!--" in source:
+        raise ValueError("a script containing '<!--' cannot be inlined safely")
+    return _SCRIPT_END.sub(r"<\\/\1", source).replace("://", ":\\/\\/")
+
+
+def _vis_assets() -> tuple[str, str]:
+    library = files("pyvis") / "lib" / "vis-9.1.2"
+    return (library / "vis-network.min.js").read_text(encoding="utf-8"), (library / "vis-network.css").read_text(encoding="utf-8")
+
+
+def render_page(selection: Selection, title: str = "kg graph") -> str:
+    """The page's HTML text for the part of a graph that ``selection`` chose."""
+    net = build_network(selection.graph)
+    vis_js, vis_css = _vis_assets()
+    templates = files("kg.export.html") / "templates"
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = environment.from_string((templates / "graph.html").read_text(encoding="utf-8"))
+    # Markup: these are already escaped for their place (JSON island, inline script/style).
+    return template.render(
+        title=title,
+        data_json=Markup(script_json(page_data(selection, net, title))),
+        vis_js=Markup(inline_script(vis_js)),
+        vis_css=Markup(vis_css),
+        page_js=Markup(inline_script((templates / "graph.js").read_text(encoding="utf-8"))),
+        page_css=Markup((templates / "graph.css").read_text(encoding="utf-8")),
+    )
+
+
+def write_html(selection: Selection, path: Path, title: str = "kg graph") -> Path:
+    """Write the page for ``selection`` to ``path`` atomically, as UTF-8."""
+    page = render_page(selection, title)
+    with atomic_output(path) as handle:
+        handle.write(page)
+    return path

@@ -1,0 +1,123 @@
+"""The stage-1 cache: what the per-paper extraction stage found, on disk, in SQLite.
+
+A record is keyed by a hash of the paper's text (the fields stage 1 reads) and the per-paper
+rules' fingerprint (:func:`kg.extract.pipeline.pipeline_fingerprint`), so an edited pattern
+or word list misses every key while a lexicon, curation or relation-cue edit (stage 2) keeps
+them all. Records are written a shard at a time, one transaction each: a build killed
+mid-way leaves every finished shard usable and no half-written record, because SQLite never
+shows an uncommitted transaction to a reader.
+
+>>> from kg.records import Paper
+>>> a = Paper(id="1", title="T", abstract="A.", source="x")
+>>> b = Paper(id="2", title="T", abstract="A.", source="y")
+>>> paper_key(a, "rules-v1") == paper_key(b, "rules-v1") != paper_key(a, "rules-v2")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from kg.records import FIELDS, Paper, SpottedPaper
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS spotted (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    record BLOB NOT NULL
+)
+"""
+_LOOKUP_BATCH = 500  # SQLite limits the parameters of one statement
+
+
+def paper_key(paper: Paper, fingerprint: str) -> str:
+    """The cache key of a paper's stage-1 record: its text and the rules, not its id."""
+    digest = hashlib.sha256(fingerprint.encode())
+    for name in FIELDS:
+        digest.update(b"\0" + paper.text(name).encode())
+    return digest.hexdigest()
+
+
+def encode_spotted(spotted: SpottedPaper) -> bytes:
+    """A stage-1 record as stored: compact JSON (``SpottedPaper.to_json``), zlib-compressed."""
+    return zlib.compress(json.dumps(spotted.to_json(), separators=(",", ":"), ensure_ascii=False).encode(), 1)
+
+
+def decode_spotted(record: bytes, paper: Paper) -> SpottedPaper:
+    """The stored record, for ``paper`` (papers with the same text share one record)."""
+    spotted = SpottedPaper.from_json(json.loads(zlib.decompress(record)))
+    return spotted if spotted.paper_id == paper.id else replace(spotted, paper_id=paper.id)
+
+
+class SpotCache:
+    """Stage-1 records in one SQLite file, for one rules fingerprint."""
+
+    def __init__(self, path: Path, fingerprint: str):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.fingerprint = fingerprint
+        self.connection = sqlite3.connect(path, timeout=60)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")  # atomic, not necessarily durable on power loss
+        self.connection.execute(_SCHEMA)
+        self.connection.commit()
+
+    def key(self, paper: Paper) -> str:
+        return paper_key(paper, self.fingerprint)
+
+    def missing(self, keys: Sequence[str]) -> set[str]:
+        """The keys the cache holds no record for."""
+        found: set[str] = set()
+        for start in range(0, len(keys), _LOOKUP_BATCH):
+            batch = keys[start : start + _LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            found.update(row[0] for row in self.connection.execute(f"SELECT key FROM spotted WHERE key IN ({marks})", batch))
+        return set(keys) - found
+
+    def put(self, records: Iterable[tuple[str, bytes]]) -> None:
+        """Store records in one transaction: all of them become visible, or none."""
+        with self.connection:
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO spotted (key, fingerprint, record) VALUES (?, ?, ?)",
+                ((key, self.fingerprint, record) for key, record in records),
+            )
+
+    def get(self, key: str) -> bytes:
+        row = self.connection.execute("SELECT record FROM spotted WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0]
+
+    def records(self, papers: Iterable[Paper]) -> Iterator[tuple[Paper, SpottedPaper]]:
+        """Each paper with its stage-1 record, in the papers' order."""
+        for paper in papers:
+            yield paper, decode_spotted(self.get(self.key(paper)), paper)
+
+    def drop_other_rules(self) -> int:
+        """Delete records of other rule fingerprints (they can never hit again); how many."""
+        with self.connection:
+            return self.connection.execute("DELETE FROM spotted WHERE fingerprint != ?", (self.fingerprint,)).rowcount
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> "SpotCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def fingerprint(*paths: Path, extra: str = "") -> str:
+    """A hash of the given data files' bytes (and ``extra``): what a cache of their output keys on."""
+    digest = hashlib.sha256(extra.encode())
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+

@@ -1,0 +1,158 @@
+"""Lexicons: known names of methods, models, datasets, benchmarks and tasks.
+
+Lexicons are TSV files under ``data/lexicons/`` (``name, type, match, aliases, sources``).
+``generated.tsv`` is built from public sources by ``tools/build_lexicon.py``; every other
+``*.tsv`` there (``curated.tsv`` ...) is read after it, and a later row overrides an earlier
+one with the same key. They are matched in the corpus stage, so editing them needs no
+re-extraction.
+
+Each name and alias is matched as written and with its hyphen/space variants; ``lower``
+entries are matched case-insensitively and in the plural too.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.errors import LexiconError
+from kg.extract.cache import fingerprint
+from kg.keys import concept_key, pluralise_phrase
+from kg.schema import MENTION_LABELS
+
+LEXICON_DIR = Path(__file__).parent / "data" / "lexicons"
+MATCH_MODES = ("exact", "lower")
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    """A known name: its canonical form, type, how it is matched, and other names for it."""
+
+    name: str
+    type: str
+    match: str
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return concept_key(self.name)
+
+
+
+def read_lexicon_file(path: Path) -> Iterator[LexiconEntry]:
+    """The entries of one lexicon TSV file."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        for number, row in enumerate(reader, start=2):
+            name, kind, match = ((row.get(column) or "").strip() for column in ("name", "type", "match"))
+            if not name or kind not in MENTION_LABELS or match not in MATCH_MODES:
+                raise LexiconError(f"{path}:{number}: need a name, a type in {MENTION_LABELS} and match in {MATCH_MODES}")
+            yield LexiconEntry(
+                name=name,
+                type=kind,
+                match=match,
+                aliases=tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip()),
+                sources=tuple(s for s in (row.get("sources") or "").split("|") if s),
+            )
+
+
+def lexicon_files(directory: Path = LEXICON_DIR) -> list[Path]:
+    """``generated.tsv`` first, then the other TSV files by name (later files override)."""
+    files = sorted(directory.glob("*.tsv"), key=lambda p: (p.name != "generated.tsv", p.name))
+    return files
+
+
+def _variants(surface: str, match: str) -> set[str]:
+    """The surface forms a name is matched in: as written, hyphens as spaces or removed,
+    and (case-insensitive entries) the plural."""
+    forms = {surface, surface.replace("-", " "), surface.replace("-", "")}
+    if match == "lower":
+        forms |= {pluralise_phrase(form) for form in list(forms)}
+    return {" ".join(form.split()) for form in forms if form.strip()}
+
+
+class Lexicon:
+    """All lexicon entries, indexed by concept key, with spaCy phrase matchers over them."""
+
+    def __init__(self, entries: Iterable[LexiconEntry], fingerprint_value: str = ""):
+        by_key: dict[str, LexiconEntry] = {}
+        for entry in entries:
+            by_key[entry.key] = entry  # a later file overrides
+        self.entries = by_key
+        self.fingerprint = fingerprint_value
+        self.alias_keys: dict[str, str] = {}
+        for key, entry in sorted(by_key.items()):
+            for surface in (entry.name, *entry.aliases):
+                self.alias_keys.setdefault(concept_key(surface), key)
+        for key in by_key:  # a canonical name always maps to itself
+            self.alias_keys[key] = key
+
+    @classmethod
+    def load(cls, directory: Path = LEXICON_DIR) -> "Lexicon":
+        files = lexicon_files(directory)
+        entries = [entry for path in files for entry in read_lexicon_file(path)]
+        return cls(entries, fingerprint(*files))
+
+    def canonical_key(self, key: str) -> str | None:
+        """The key of the entry whose name or alias has this key, if any."""
+        return self.alias_keys.get(key)
+
+    def entry(self, key: str) -> LexiconEntry | None:
+        return self.entries.get(key)
+
+
+
+class CasePhraseMatcher:
+    """Phrases matched as written (``exact``) or in any case: two PhraseMatchers, and only
+    those holding phrases run.
+
+    >>> from spacy.lang.en import English
+    >>> nlp = English()
+    >>> matcher = CasePhraseMatcher(nlp)
+    >>> matcher.add("A", ["BERT"], exact=True); matcher.add("B", ["imagenet"], exact=False)
+    >>> [(nlp.vocab.strings[m], s, e) for m, s, e in matcher(nlp("Bert and BERT on ImageNet"))]
+    [('A', 2, 3), ('B', 4, 5)]
+    """
+
+    def __init__(self, nlp: Language):
+        self.tokenizer = nlp.tokenizer
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+
+    def add(self, label: str, phrases: Iterable[str], exact: bool) -> None:
+        (self.exact if exact else self.any_case).add(label, list(self.tokenizer.pipe(phrases)))
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
+        """``(match id, start token, end token)``: the exact matches, then the others."""
+        for matcher in (self.exact, self.any_case):
+            if len(matcher):
+                yield from matcher(doc)
+
+
+class LexiconMatcher:
+    """Finds a lexicon's names in docs made by one pipeline's tokenizer."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.strings = nlp.vocab.strings
+        self.matcher = CasePhraseMatcher(nlp)
+        for key, entry in sorted(lexicon.entries.items()):
+            surfaces: set[str] = set()
+            for surface in (entry.name, *entry.aliases):
+                surfaces |= _variants(surface, entry.match)
+            if entry.match == "exact":
+                self.matcher.add(key, sorted(surfaces), exact=True)
+            else:
+                self.matcher.add(key, sorted({s.lower() for s in surfaces}), exact=False)
+
+    def find(self, doc: Doc) -> Iterator[tuple[int, int, LexiconEntry]]:
+        """(start token, end token, entry) of every lexicon match in ``doc``."""
+        for match_id, start, end in self.matcher(doc):
+            yield start, end, self.lexicon.entries[self.strings[match_id]]

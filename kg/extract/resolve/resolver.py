@@ -1,0 +1,516 @@
+"""Stage 2 of extraction, over the whole corpus: label mentions and resolve them to concepts.
+
+Cheap and recomputed on every build, so lexicons, stop-lists and relation cues can change
+without re-extracting a paper. For each paper it rebuilds the docs stage 1 tokenised, adds
+lexicon matches, keeps the best non-overlapping spans, gives each a concept key (through the
+paper's own acronym definitions and the lexicon) and notes the relation cues around it. Then,
+over the corpus, each concept gets one type (lexicon first, then the weighted majority of its
+mentions), a display name and aliases, and each mention its relation to its paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.extract.cache import fingerprint
+from kg.extract.resolve.curation import AppliedCuration, Curation
+from kg.extract.resolve.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher
+from kg.extract.spot.pipeline import blank_pipeline
+from kg.keys import (
+    compact_key,
+    concept_key,
+    defined_short_form,
+    is_ambiguous_code,
+    is_bare_acronym,
+    is_coined_name,
+    pluralise_phrase,
+)
+from kg.records import FIELDS, Concept, Mention, Paper, SpottedPaper
+from kg.schema import CONCEPT_TYPES, EVALUATES_ON, PROPOSES
+
+RESOLVE_DATA = Path(__file__).parent / "data"
+"""Stage 2's data files: an edit here never re-extracts a paper."""
+
+_VERSIONED = "name-version"
+_DEFINED_ELSEWHERE = "defined-long-form"
+_CURATED_ALIAS = "curation-alias"
+
+# Rules in three tiers: when spans overlap, a lower tier wins, then the longer span. A name with
+# its version ("BERT Large") outranks the lexicon's bare name inside it.
+_TIERS = {
+    "lexicon": 0, _CURATED_ALIAS: 0, "acronym-long": 0, "title-name": 0, "propose": 0, "called": 0, _VERSIONED: 0,
+    "acronym-short": 1, "acronym-use": 1, "name": 2,
+}
+_PHRASE_TIER = 2
+_CONTEXT_TIER = 1
+
+
+def _tier(rule: str) -> int:
+    if rule in _TIERS:
+        return _TIERS[rule]
+    return _PHRASE_TIER if rule.endswith(("-phrase", "-word")) else _CONTEXT_TIER
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    """The corpus stage's data files, loaded: ``corpus.yaml`` and ``relations.yaml``."""
+
+    not_names: frozenset[str]
+    generic_phrases: frozenset[str]
+    unnamed_type: str
+    type_order: tuple[str, ...]
+    relations: dict[str, Any]
+    fingerprint: str
+
+    @classmethod
+    def load(cls, directory: Path = RESOLVE_DATA) -> "CorpusSettings":
+        corpus_path, relations_path = directory / "corpus.yaml", directory / "relations.yaml"
+        corpus = yaml.safe_load(corpus_path.read_text(encoding="utf-8"))
+        relations = yaml.safe_load(relations_path.read_text(encoding="utf-8"))
+        return cls(
+            not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
+            generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
+            unnamed_type=corpus["unnamed_type"],
+            type_order=tuple(corpus["type_order"]),
+            relations=relations,
+            fingerprint=fingerprint(corpus_path, relations_path),
+        )
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A mention before the corpus has decided its type and relation."""
+
+    paper_id: str
+    field: str
+    start: int
+    end: int
+    text: str
+    key: str
+    rule: str
+    votes: list[tuple[str, int]]
+    sentence: tuple[int, int]
+    cues: list[tuple[int, int, str, str]] = field(default_factory=list)  # (distance, -length, relation, trigger)
+    first_person: bool = False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What stage 2 produced: concepts by key, mentions in paper order, and notes for the
+    build summary (what the curation file changed)."""
+
+    concepts: dict[str, Concept]
+    mentions: list[Mention]
+    notes: tuple[str, ...] = ()
+
+
+_FIRST_PERSON = "FIRST_PERSON"
+_BENCHMARK_NAME = re.compile(r"\S(?:bench|benchmark)\b|\bbench\b")
+_CUE_SIDES = ("before", "just_before", "after")
+_MARKUP = re.compile(r"[\\{}<>]")
+_Found = tuple[str, "str | None", int, "str | None"]
+"""What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
+
+
+def _cue_forms(cue: str) -> list[str]:
+    """A cue's phrases: "outperform~" stands for the verb's forms.
+
+    >>> _cue_forms("outperform~"), _cue_forms("evaluate~")
+    (['outperform', 'outperforms', 'outperformed', 'outperforming'], ['evaluate', 'evaluates', 'evaluated', 'evaluating'])
+    """
+    if not cue.endswith("~"):
+        return [cue]
+    verb = cue[:-1]
+    if verb.endswith("e"):
+        return [verb, verb + "s", verb + "d", verb[:-1] + "ing"]
+    if verb.endswith(("s", "sh", "ch", "x")):
+        return [verb, verb + "es", verb + "ed", verb + "ing"]
+    return [verb, verb + "s", verb + "ed", verb + "ing"]
+
+
+class _SentenceContext:
+    """One doc's sentences and relation cues, computed once for all its mentions."""
+
+    def __init__(self, doc: Doc, resolver: "Resolver"):
+        self.sentence_of: list[int] = []
+        self.sentence_chars: list[tuple[int, int]] = []
+        for number, sentence in enumerate(doc.sents):
+            self.sentence_of.extend([number] * len(sentence))
+            self.sentence_chars.append((sentence.start_char, sentence.end_char))
+        self.first_person: set[int] = set()
+        self.cues: list[tuple[int, int, int, str, str, str]] = []  # start, end, sentence, relation, side, text
+        strings = doc.vocab.strings
+        spec = resolver.settings.relations
+        self.windows = {side: spec[f"{side}_window"] for side in _CUE_SIDES}
+        for match_id, start, end in resolver.cue_matcher(doc):
+            name = strings[match_id]
+            if name == _FIRST_PERSON:
+                self.first_person.add(self.sentence_of[start])
+            else:
+                relation, side = resolver.cue_meaning[name]
+                self.cues.append((start, end, self.sentence_of[start], relation, side, doc[start:end].text))
+
+    def cues_near(self, start: int, end: int, sentence: int) -> list[tuple[int, int, str, str]]:
+        """Cues of the sentence near a mention: (distance, -length, relation, text), nearest first."""
+        near = []
+        for cue_start, cue_end, cue_sentence, relation, side, text in self.cues:
+            if cue_sentence != sentence:
+                continue
+            if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
+                near.append((start - cue_end, cue_start - cue_end, relation, text))
+            elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
+                near.append((cue_start - end, cue_start - cue_end, relation, text))
+        return sorted(near)
+
+
+class Resolver:
+    """Holds what resolution needs once: the tokenizer's vocab, the lexicon matcher, cue matcher."""
+
+    def __init__(self, lexicon: Lexicon | None = None, settings: CorpusSettings | None = None,
+                 nlp: Language | None = None, curation: Curation | None = None):
+        self.nlp = nlp or blank_pipeline()
+        self.lexicon = lexicon if lexicon is not None else Lexicon.load()
+        self.settings = settings or CorpusSettings.load()
+        self.curation = curation
+        self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon)
+        self.alias_matcher = self._alias_matcher(curation.alias_surfaces() if curation else [])
+        relations = self.settings.relations
+        self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.cue_meaning: dict[str, tuple[str, str]] = {}
+        for relation, spec in relations["cues"].items():
+            for side in _CUE_SIDES:
+                for cue in spec.get(side, []):
+                    for phrase in _cue_forms(cue):
+                        name = f"{relation}|{side}|{phrase}"
+                        self.cue_meaning[name] = (relation, side)
+                        self.cue_matcher.add(name, [self.nlp.make_doc(phrase)])
+        self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
+        self.proposal_rules = frozenset(relations["proposes"]["rules"])
+        self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
+        self._long_forms: tuple[tuple[str, ...], PhraseMatcher] | None = None
+
+    def _alias_matcher(self, surfaces: list[str]) -> CasePhraseMatcher:
+        """The curation's aliases: as written when they have capitals, else in any case."""
+        matcher = CasePhraseMatcher(self.nlp)
+        for surface in surfaces:
+            matcher.add(_CURATED_ALIAS, [surface], exact=surface != surface.lower())
+        return matcher
+
+    @property
+    def fingerprint(self) -> str:
+        curation = self.curation.fingerprint if self.curation else ""
+        return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}-{curation}"
+
+    # --- pass A: one paper ------------------------------------------------------------------
+
+    def corpus_long_forms(self, spotted: Iterable[SpottedPaper]) -> tuple[str, ...]:
+        """The long forms the corpus's papers define ("large language models (LLMs)"), to be
+        found in every paper: one that writes "large language models" without defining it
+        names the same concept. One-word and generic long forms are left out. Small and
+        plain, so a driver can collect them in a first pass and send them to workers."""
+        forms = set()
+        for form in {a.long.lower() for s in spotted for a in s.abbreviations}:
+            words = form.split()
+            plain = all(w.replace("-", "").isalpha() for w in words)
+            if len(words) >= 2 and plain and concept_key(form) not in self.settings.generic_phrases:
+                forms.add(form)
+        return tuple(sorted(forms))
+
+    def long_form_matcher(self, forms: tuple[str, ...]) -> PhraseMatcher:
+        """A matcher for :meth:`corpus_long_forms`' output, singular and plural; made once per
+        set of forms (a worker drafts every shard of a build with the same one)."""
+        if self._long_forms is None or self._long_forms[0] != forms:
+            matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+            for form in forms:
+                matcher.add(_DEFINED_ELSEWHERE, list(self.nlp.tokenizer.pipe(sorted({form, pluralise_phrase(form)}))))
+            self._long_forms = (forms, matcher)
+        return self._long_forms[1]
+
+    def draft_paper(self, paper: Paper, spotted: SpottedPaper, rule_weights: dict[str, int],
+                    long_forms: PhraseMatcher | None = None) -> list[_Draft]:
+        """The paper's non-overlapping mentions with keys, votes and relation cues
+        (``long_forms``: see :meth:`long_form_matcher`)."""
+        abbreviations = {a.short: concept_key(a.long) for a in spotted.abbreviations}
+        drafts: list[_Draft] = []
+        for field_name in FIELDS:
+            tokens = spotted.tokens.get(field_name)
+            if tokens is None:
+                continue
+            doc = tokens.to_doc(self.nlp.vocab)
+            context = _SentenceContext(doc, self)
+            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms):
+                span = doc.char_span(start, end)
+                key = self._key(span.text, abbreviations)
+                if not key:
+                    continue
+                sentence = context.sentence_of[span.start]
+                drafts.append(_Draft(
+                    paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
+                    rule=min((f[0] for f in found), key=lambda r: (_tier(r), r)),
+                    # a lexicon entry votes only for the concept it names: the paper's own
+                    # "(APE)" definition outranks a lexicon benchmark called APE
+                    votes=[(label, weight) for _, label, weight, entry in found if label and entry in (None, key)],
+                    sentence=context.sentence_chars[sentence],
+                    cues=context.cues_near(span.start, span.end, sentence),
+                    first_person=field_name == "title" or sentence in context.first_person,
+                ))
+        return self._drop_unsupported_acronyms(drafts, abbreviations)
+
+    def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper, rule_weights: dict[str, int],
+                         long_forms: PhraseMatcher | None) -> list[tuple[tuple[int, int], list[_Found]]]:
+        """Stage-1 candidates, lexicon matches and long forms defined in the corpus, grouped by
+        span, overlaps removed."""
+        by_span: dict[tuple[int, int], list[_Found]] = defaultdict(list)
+        for candidate in spotted.candidates:
+            if candidate.field == field_name:
+                by_span[(candidate.start, candidate.end)].append(
+                    (candidate.rule, candidate.label, rule_weights.get(candidate.rule, 1), None))
+        versioned = {start: end for (start, end), found in by_span.items() if any(f[0] == _VERSIONED for f in found)}
+        for start, end, entry in self.lexicon_matcher.find(doc):
+            span = doc[start:end]
+            by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1, entry.key))
+            if versioned.get(span.start_char, 0) > span.end_char:
+                # "SQuAD 2.0" is of the type of the "SQuAD" it versions
+                by_span[(span.start_char, versioned[span.start_char])].append(("lexicon", entry.type, 1, None))
+        for _, start, end in long_forms(doc) if long_forms is not None else ():
+            span = doc[start:end]
+            by_span[(span.start_char, span.end_char)].append((_DEFINED_ELSEWHERE, None, 1, None))
+        for _, start, end in self.alias_matcher(doc):
+            span = doc[start:end]
+            by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
+        ranked = sorted(by_span.items(),
+                        key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
+        taken: list[tuple[int, int]] = []
+        chosen = []
+        for (start, end), found in ranked:
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            chosen.append(((start, end), found))
+        return sorted(chosen)
+
+    def _key(self, text: str, abbreviations: dict[str, str]) -> str:
+        """The concept key of a mention: through the paper's definition of a short form, then
+        through the lexicon's names and aliases, else its own normalised text."""
+        key = abbreviations.get(defined_short_form(text, abbreviations) or text) or concept_key(text)
+        return self.lexicon.canonical_key(key) or key
+
+    def _drop_unsupported_acronyms(self, drafts: list[_Draft], abbreviations: dict[str, str]) -> list[_Draft]:
+        """A bare acronym or short code ("APE", "C4") stays only when this paper defines it, the
+        lexicon knows it, or this paper says what it is ("the APE benchmark", "we propose APE")."""
+        supported = {d.key for d in drafts if d.votes or d.rule in self.proposal_rules}
+        kept = []
+        for draft in drafts:
+            bare = is_ambiguous_code(draft.text) and draft.key == concept_key(draft.text)
+            known = self.lexicon.entry(draft.key) is not None or defined_short_form(draft.text, abbreviations) is not None
+            if bare and not known and draft.key not in supported:
+                continue
+            kept.append(draft)
+        return kept
+
+    # --- pass B: the corpus -----------------------------------------------------------------
+
+    def resolve(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int]) -> Resolution:
+        """Stage 2 over all papers held in memory (``(paper, spotted)`` pairs, any order; the
+        output is sorted). A large corpus goes through :mod:`kg.extract.run` instead, which
+        makes the same two passes over the stage-1 cache."""
+        pairs = list(pairs)
+        long_forms = self.long_form_matcher(self.corpus_long_forms(spotted for _, spotted in pairs))
+        drafts = self.draft_corpus(pairs, rule_weights, long_forms)
+        return self.resolve_drafts(drafts, {paper.id: paper for paper, _ in pairs})
+
+    def draft_corpus(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int],
+                     long_forms: PhraseMatcher) -> list[_Draft]:
+        """:meth:`draft_paper` for each ``(paper, spotted)`` pair, in their order."""
+        return [draft for paper, spotted in pairs for draft in self.draft_paper(paper, spotted, rule_weights, long_forms)]
+
+    def resolve_drafts(self, drafts: list[_Draft], texts: dict[str, Paper]) -> Resolution:
+        """Pass B alone, over every paper's :meth:`draft_paper` output (computed anywhere:
+        pass A is per paper, so it can run in worker processes)."""
+        drafts = [d for d in drafts if not self._is_stopped(d)]
+        self._merge_compact_keys(drafts)
+        curation = AppliedCuration(self.curation, self.name_key) if self.curation else None
+        if curation is not None:
+            drafts = self._curate(drafts, curation)
+        types = self._decide_types(drafts, curation)
+        drafts = [d for d in drafts if d.key in types]
+        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules or self._names_contribution(d, types)}
+        self._speak_for_the_authors(drafts, proposed)
+        mentions = []
+        for draft in sorted(drafts, key=lambda d: (d.paper_id, FIELDS.index(d.field), d.start)):
+            concept_type, benchmark_votes = types[draft.key]
+            relation, trigger = self._relation(draft, concept_type, (draft.paper_id, draft.key) in proposed)
+            paper = texts[draft.paper_id]
+            start, end = draft.sentence
+            mentions.append(Mention(
+                paper_id=draft.paper_id, field=draft.field, start=draft.start, end=draft.end, text=draft.text,
+                label=concept_type, rule=draft.rule, sentence=paper.text(draft.field)[start:end],
+                concept=draft.key, relation=relation, trigger=trigger,
+            ))
+        mentions = self._one_relation_per_pair(mentions)
+        concepts = self._concepts(mentions, types, curation)
+        mentions = [replace(m, label=concepts[m.concept].label) for m in mentions]
+        return Resolution(concepts=concepts, mentions=mentions, notes=tuple(curation.report()) if curation else ())
+
+    def name_key(self, name: str) -> str:
+        """The concept key a written name gets: its normalised form, or its lexicon entry's."""
+        return self._key(name, {})
+
+    @staticmethod
+    def _curate(drafts: list[_Draft], curation: AppliedCuration) -> list[_Draft]:
+        """The drafts with the curation's merges, renames, splits, aliases applied, and its drops left out."""
+        kept = []
+        for draft in drafts:
+            key = curation.key(draft.key, draft.paper_id)
+            if key is not None:
+                draft.key = key
+                kept.append(draft)
+        return kept
+
+    def _is_stopped(self, draft: _Draft) -> bool:
+        """Not a concept: a stopped name ("GPU"), a version of one ("TPU v3"), a generic phrase,
+        or markup the abstract kept ("\\textbf{Positional")."""
+        not_names = self.settings.not_names
+        if _MARKUP.search(draft.text) or draft.text.lower() in not_names or draft.key in not_names:
+            return True
+        if draft.key in self.settings.generic_phrases:
+            return True
+        return draft.rule == _VERSIONED and draft.text.split()[0].lower() in not_names
+
+    def _merge_compact_keys(self, drafts: list[_Draft]) -> None:
+        """Keys equal but for spaces name one concept; the lexicon's key, else the most
+        spaced-out one, represents them."""
+        variants: dict[str, set[str]] = defaultdict(set)
+        for draft in drafts:
+            variants[compact_key(draft.key)].add(draft.key)
+        representative = {}
+        for keys in variants.values():
+            known = sorted(k for k in keys if self.lexicon.entry(k))
+            choice = known[0] if known else min(keys, key=lambda k: (-k.count(" "), k))
+            representative.update({k: choice for k in keys})
+        for draft in drafts:
+            draft.key = representative[draft.key]
+
+    def _decide_types(self, drafts: list[_Draft], curation: AppliedCuration | None = None) -> dict[str, tuple[str, bool]]:
+        """Each key's type and whether it is a benchmark (the curation's word first, then the
+        lexicon's, then the votes); keys nothing types are left out."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        named: set[str] = set()
+        coined: set[str] = set()
+        for draft in drafts:
+            named.add(draft.key)
+            if is_coined_name(draft.text) and concept_key(draft.text) == draft.key:
+                coined.add(draft.key)
+            for label, weight in draft.votes:
+                votes[draft.key][label] += weight
+        order = self.settings.type_order
+        decided = {}
+        for key in sorted(named):
+            entry = self.lexicon.entry(key)
+            tally = votes.get(key, Counter())
+            if entry is None and _BENCHMARK_NAME.search(key):
+                tally = tally + Counter(benchmark=1)  # "E3D-Bench", "Union14M-Benchmark" name evaluation suites
+            benchmark = tally["benchmark"] > 0 or (entry is not None and entry.type == "benchmark")
+            by_type = Counter({t: tally[t] + (tally["benchmark"] if t == "dataset" else 0) for t in CONCEPT_TYPES})
+            curated = curation.type_of(key) if curation is not None else None
+            if curated is not None:
+                concept_type, benchmark = ("dataset", True) if curated == "benchmark" else (curated, False)
+            elif entry is not None:
+                concept_type = "dataset" if entry.type == "benchmark" else entry.type
+            elif sum(by_type.values()):
+                concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
+            elif key in coined and not is_bare_acronym(key.upper()):
+                # a coined name nothing types ("ClimaX"); a phrase of plain words nothing
+                # types ("natural language (NL)", "Exact Match (EM)") is no concept
+                concept_type = self.settings.unnamed_type
+            else:
+                continue
+            decided[key] = (concept_type, benchmark and concept_type == "dataset")
+        return decided
+
+    @staticmethod
+    def _speak_for_the_authors(drafts: list[_Draft], proposed: set[tuple[str, str]]) -> None:
+        """A sentence that names what the paper proposes ("ProtInvTree reformulates sequence
+        generation as ...") speaks for the authors as "we" does."""
+        voiced = {(d.paper_id, d.field, d.sentence) for d in drafts if (d.paper_id, d.key) in proposed}
+        for draft in drafts:
+            if (draft.paper_id, draft.field, draft.sentence) in voiced:
+                draft.first_person = True
+
+    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]]) -> bool:
+        """A title names what the paper contributes with a phrase of its own: a method the
+        lexicon does not know, in two or more capitalised words ("Dynamic Token Merging")."""
+        words = draft.text.split()
+        return (
+            draft.field == "title" and draft.key in types and types[draft.key][0] in self.title_contribution_types
+            and len(words) >= 2 and all(w[:1].isupper() for w in words) and self.lexicon.entry(draft.key) is None
+        )
+
+    def _one_relation_per_pair(self, mentions: list[Mention]) -> list[Mention]:
+        """Every mention of a concept in a paper gets the pair's relation: the first of the
+        precedence order among them (the trigger stays with the mentions that gave it)."""
+        rank = {relation: i for i, relation in enumerate(self.settings.relations["precedence"])}
+        best: dict[tuple[str, str], str] = {}
+        for m in mentions:
+            pair = (m.paper_id, m.concept)
+            if pair not in best or rank[m.relation] < rank[best[pair]]:
+                best[pair] = m.relation
+        return [m if m.relation == best[(m.paper_id, m.concept)]
+                else replace(m, relation=best[(m.paper_id, m.concept)], trigger="") for m in mentions]
+
+    def _relation(self, draft: _Draft, concept_type: str, proposed: bool) -> tuple[str, str]:
+        if proposed:
+            return PROPOSES, draft.text if draft.rule in self.proposal_rules else ""
+        allowed = self.settings.relations["cues"]
+        for _, _, relation, trigger in draft.cues:
+            if concept_type in allowed[relation]["types"]:
+                return relation, trigger
+        defaults = self.settings.relations["default_when_first_person" if draft.first_person else "default"]
+        return defaults[concept_type], ""
+
+    def _concepts(self, mentions: list[Mention], types: dict[str, tuple[str, bool]],
+                  curation: AppliedCuration | None = None) -> dict[str, Concept]:
+        surfaces: dict[str, Counter] = defaultdict(Counter)
+        papers: dict[str, set[str]] = defaultdict(set)
+        evaluated: set[str] = set()
+        for mention in mentions:
+            surfaces[mention.concept][mention.text] += 1
+            papers[mention.concept].add(mention.paper_id)
+            if mention.relation == EVALUATES_ON:
+                evaluated.add(mention.concept)
+        concepts = {}
+        for key in sorted(surfaces):
+            concept_type, benchmark = types[key]
+            entry = self.lexicon.entry(key)
+            forms = surfaces[key]
+            curated_name = curation.name_of(key) if curation is not None else None
+            if curated_name is not None:
+                name = curated_name
+            elif entry is not None:
+                name = entry.name
+            else:
+                full = [f for f in forms if concept_key(f) == key] or list(forms)
+                name = max(sorted(full), key=lambda f: forms[f])
+            aliases = sorted({f for f in forms if f != name}, key=lambda f: (f.casefold(), f))  # ties by the text: set order varies by process
+            concepts[key] = Concept(
+                key=key, name=name, type=concept_type,
+                benchmark=concept_type == "dataset" and (benchmark or key in evaluated),
+                aliases=tuple(aliases), paper_count=len(papers[key]), mention_count=sum(forms.values()),
+            )
+        return concepts
+
+
+def rule_weights(nlp: Language) -> dict[str, int]:
+    """The voting weight of each stage-1 rule, from the pipeline's pattern file."""
+    return {rule_id: rule.weight for rule_id, rule in nlp.get_pipe("kg_rule_matcher").rules.items()}
+
+

@@ -1,0 +1,215 @@
+"""Extraction over a corpus: stage 1 through the cache and the workers, stage 2 over everything.
+
+Stage 1 (spot, per paper) runs only on the papers the cache (:mod:`kg.extract.cache`) lacks, in shards
+mapped through :func:`kg.parallel.map_papers`; each finished shard is stored at once. Stage 2
+runs in full on every build: its per-paper pass (rebuild the docs, match the lexicons, key the
+mentions, find relation cues) is mapped through the same workers, its corpus pass (types,
+names, relations) runs here. Workers receive papers (and stage-1 records) and return records
+(and drafts): the same functions run in a local process pool or on a Dask cluster, and results
+come back in shard order, so the output never depends on where or in which order work ran.
+The driver holds the papers, one shard of stage-1 records at a time, and the drafts.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from spacy.language import Language
+from tqdm import tqdm
+
+from kg.errors import WorkerMismatch
+from kg.extract.cache import SpotCache, decode_spotted, encode_spotted
+from kg.extract.resolve.curation import Curation
+from kg.extract.resolve.resolver import Resolution, Resolver, rule_weights
+from kg.extract.spot.pipeline import build_pipeline, pipeline_fingerprint
+from kg.extract.spot.spotter import spot_papers
+from kg.parallel import Workers, map_papers, shards_of
+from kg.records import Paper
+
+SHARD_SIZE = 200
+"""Papers per unit of work: small enough to balance two workers and to lose little when a
+build is killed, large enough that ``nlp.pipe`` batches well and a worker's reply is worth
+its round trip."""
+
+
+
+@dataclass(frozen=True)
+class SpotShard:
+    """Stage-1 work for a worker: papers and the rules to spot them with."""
+
+    papers: Sequence[Paper]
+    rules_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class SpotResult:
+    """A worker's stage-1 records for a shard (encoded for the cache), and its rules' fingerprint."""
+
+    fingerprint: str
+    records: list[bytes]
+
+
+@dataclass(frozen=True)
+class DraftShard:
+    """Stage-2 per-paper work for a worker: papers with their stage-1 records, the long forms
+    the corpus defines (:meth:`Resolver.corpus_long_forms`), the stage-1 rules' voting weights
+    and the data version (resolver fingerprint) the driver resolves with."""
+
+    papers: Sequence[Paper]
+    records: Sequence[bytes]
+    long_forms: tuple[str, ...]
+    weights: dict[str, int]
+    fingerprint: str
+    curation: Curation | None = None
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """A worker's drafts for a shard (in paper order), and its resolver's fingerprint."""
+
+    fingerprint: str
+    drafts: list
+
+
+_PIPELINES: dict[tuple[Path | None, str], Language] = {}
+_RESOLVERS: dict[str, Resolver] = {}
+
+
+def worker_pipeline(rules_dir: Path | None = None) -> tuple[Language, str]:
+    """The stage-1 pipeline and its rules' fingerprint, built once per process (worker or
+    driver) and rule version: an edited rule file makes a new one."""
+    fingerprint = pipeline_fingerprint(rules_dir)
+    if (rules_dir, fingerprint) not in _PIPELINES:
+        _PIPELINES[(rules_dir, fingerprint)] = build_pipeline(rules_dir)
+    return _PIPELINES[(rules_dir, fingerprint)], fingerprint
+
+
+def worker_resolver(expected: str, curation: Curation | None = None) -> Resolver:
+    """The resolver of the shipped lexicons and corpus settings with ``curation``, built once
+    per process; built again when the data files changed since (a long-lived worker)."""
+    if expected not in _RESOLVERS:
+        resolver = Resolver(curation=curation)
+        _RESOLVERS[resolver.fingerprint] = resolver
+        if resolver.fingerprint != expected:
+            return resolver  # the caller reports the mismatch
+    return _RESOLVERS[expected]
+
+
+def spot_shard(shard: SpotShard) -> SpotResult:
+    """Stage 1 for one shard, in a worker: a pure function of the papers' text and the rules."""
+    nlp, fingerprint = worker_pipeline(shard.rules_dir)
+    return SpotResult(fingerprint, [encode_spotted(spotted) for spotted in spot_papers(nlp, shard.papers)])
+
+
+def draft_shard(shard: DraftShard) -> DraftResult:
+    """Stage 2's per-paper pass for one shard, in a worker."""
+    resolver = worker_resolver(shard.fingerprint, shard.curation)
+    pairs = ((paper, decode_spotted(record, paper)) for paper, record in zip(shard.papers, shard.records))
+    drafts = resolver.draft_corpus(pairs, shard.weights, resolver.long_form_matcher(shard.long_forms))
+    return DraftResult(resolver.fingerprint, drafts)
+
+
+def _check(worker: str, driver: str, what: str) -> None:
+    if worker != driver:
+        raise WorkerMismatch(f"a worker runs {what} {worker}, this build {driver}: "
+                             "install the same kg and data files on every worker")
+
+
+def _progress(total: int, description: str, show: bool) -> tqdm:
+    return tqdm(total=total, desc=description, unit="paper", disable=None if show else True, leave=False)
+
+
+def spot_missing(papers: Sequence[Paper], cache: SpotCache, executor: Executor | None = None, window: int = 4,
+                 rules_dir: Path | None = None, show_progress: bool = False) -> int:
+    """Run stage 1 on the papers the cache lacks, storing each shard as it completes; how many.
+
+    Papers with the same text are extracted once. A worker whose rules differ from the
+    driver's stops the build rather than filling the cache with records under the wrong key.
+    """
+    keys = [cache.key(paper) for paper in papers]
+    missing = cache.missing(keys)
+    todo = list({key: paper for key, paper in zip(keys, papers) if key in missing}.items())
+    shards = list(shards_of(todo, SHARD_SIZE))
+    tasks = (SpotShard(tuple(paper for _, paper in shard), rules_dir) for shard in shards)
+    with _progress(len(todo), "extracting", show_progress) as progress:
+        for shard, result in zip(shards, map_papers(spot_shard, tasks, executor, window)):
+            _check(result.fingerprint, cache.fingerprint, "rules")
+            cache.put((key, record) for (key, _), record in zip(shard, result.records))
+            progress.update(len(shard))
+    return len(todo)
+
+
+def draft_papers(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, long_forms: tuple[str, ...],
+                 weights: dict[str, int], executor: Executor, window: int = 4, show_progress: bool = False) -> list:
+    """Stage 2's per-paper pass for every paper, on the workers, in paper order."""
+    tasks = (DraftShard(shard, [cache.get(cache.key(paper)) for paper in shard], long_forms, weights,
+                        resolver.fingerprint, resolver.curation)
+             for shard in shards_of(papers, SHARD_SIZE))
+    drafts: list = []
+    with _progress(len(papers), "resolving", show_progress) as progress:
+        for result in map_papers(draft_shard, tasks, executor, window):
+            _check(result.fingerprint, resolver.fingerprint, "lexicons and corpus settings")
+            drafts.extend(result.drafts)
+            progress.update(SHARD_SIZE)
+    return drafts
+
+
+@contextmanager
+def open_cache(path: Path | None, fingerprint: str) -> Iterator[SpotCache]:
+    """The stage-1 cache at ``path``; without one, a temporary cache deleted afterwards (the
+    records still go through disk, so memory holds one shard of them, not the corpus)."""
+    if path is not None:
+        with SpotCache(path, fingerprint) as cache:
+            yield cache
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-spotted-") as directory:
+        with SpotCache(Path(directory) / "spotted.sqlite", fingerprint) as cache:
+            yield cache
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The two extraction stages' output for a set of papers, and where stage 1's came from."""
+
+    papers: list[Paper]
+    resolution: Resolution
+    extracted: int = 0
+    cached: int = 0
+
+
+def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolver | None = None,
+            curation: Curation | None = None, show_progress: bool = False, seconds: dict[str, float] | None = None,
+            cache_path: Path | None = None, workers: Workers = Workers()) -> Extraction:
+    """Stage 1 (spot, per paper: cached at ``cache_path``, run on ``workers`` for the papers
+    the cache lacks) and stage 2 (resolve with the shipped data and ``curation``, over the
+    whole corpus, every time; its per-paper pass on the workers too, unless ``resolver`` is
+    given: one built with other data, which workers could not rebuild)."""
+    seconds = seconds if seconds is not None else {}
+    nlp, fingerprint = worker_pipeline(rules_dir)
+    own_resolver = resolver is not None
+    with open_cache(cache_path, fingerprint) as cache, workers.open() as executor:
+        started = time.perf_counter()
+        extracted = spot_missing(papers, cache, executor, workers.window, rules_dir, show_progress)
+        seconds["extract"] = time.perf_counter() - started
+        started = time.perf_counter()
+        resolver = resolver or Resolver(curation=curation)
+        # two passes over the cache, never all stage-1 records in memory at once: the long
+        # forms the corpus defines, then each paper's drafts (which look for those forms)
+        long_forms = resolver.corpus_long_forms(spotted for _, spotted in cache.records(papers))
+        weights = rule_weights(nlp)
+        if executor is None or own_resolver:
+            drafts = resolver.draft_corpus(cache.records(papers), weights, resolver.long_form_matcher(long_forms))
+        else:
+            drafts = draft_papers(papers, cache, resolver, long_forms, weights, executor, workers.window,
+                                  show_progress)
+        resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
+        seconds["resolve"] = time.perf_counter() - started
+        if cache_path is not None:
+            cache.drop_other_rules()
+    return Extraction(papers, resolution, extracted, len(papers) - extracted)

@@ -1,0 +1,157 @@
+"""The spaCy pipeline of the per-paper extraction stage.
+
+The default pipeline is a blank English tokenizer (hyphenated words kept whole, so "XLM-R",
+"GPT-4o" and "multi-organ" are one token each), a rule-based sentencizer, and two rule
+components registered by name:
+
+- ``kg_rule_matcher``: the token patterns of ``patterns.jsonl`` (a spaCy ``Matcher``);
+- ``kg_acronyms``: "long form (SHORT)" definitions, found with the Schwartz–Hearst algorithm.
+
+Both write their findings to ``doc.spans["kg"]``: span label = mention label (or ``""`` when
+the corpus stage decides), span ``id_`` = rule name. Definitions also go to
+``doc._.kg_abbreviations`` as (long, short) span pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, LIST_ELLIPSES, LIST_ICONS
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+from kg import __version__
+from kg.extract.cache import fingerprint
+from kg.extract.spot.acronyms import find_abbreviations
+from kg.extract.spot.rules import SPOT_DATA, VOCAB_FILES, Rule, load_rules, load_vocab
+
+SPANS_KEY = "kg"
+ACRONYM_RULES = ("acronym-long", "acronym-short")
+
+if not Doc.has_extension("kg_abbreviations"):
+    Doc.set_extension("kg_abbreviations", default=None)
+
+
+def label_from_heads(tokens: Span, vocab: dict[str, Any]) -> str | None:
+    """The type a phrase's wording points to: a dataset or benchmark noun first, then a model
+    noun, then a task or method head — or None when nothing says.
+
+    Used for the long forms of acronyms and for the subtitle of a title that opens with a name.
+    """
+    words = {t.lower_ for t in tokens}
+    for label, lists in (
+        ("benchmark", ("benchmark_nouns",)),
+        ("dataset", ("dataset_nouns",)),
+        ("model", ("model_nouns", "model_heads")),
+        ("task", ("task_heads",)),
+        ("method", ("method_heads", "method_nouns")),
+    ):
+        if any(words.intersection(vocab[name]) for name in lists):
+            return label
+    return None
+
+
+class RuleMatcher:
+    """Runs the token-pattern rules and records each match (or its ``entity`` part) as a span."""
+
+    def __init__(self, nlp: Language, rules: list[Rule]):
+        self.rules = {rule.id: rule for rule in rules}
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        for rule in rules:
+            self.matcher.add(rule.id, [list(rule.pattern)], greedy="LONGEST")
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = doc.spans.setdefault(SPANS_KEY, [])
+        strings = doc.vocab.strings
+        for match_id, start, end, alignment in self.matcher(doc, with_alignments=True):
+            rule = self.rules[strings[match_id]]
+            if rule.entity is not None:
+                first, last = rule.entity
+                positions = [start + offset for offset, index in enumerate(alignment) if first <= index < last]
+                if not positions:
+                    continue
+                start, end = positions[0], positions[-1] + 1
+            group.append(Span(doc, start, end, label=rule.label or "", span_id=rule.id))
+        return doc
+
+
+class AcronymFinder:
+    """Finds "long form (SHORT)" pairs; labels both by the long form's head noun when it has one."""
+
+    def __init__(self, vocab: dict[str, Any]):
+        self.vocab = vocab
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = doc.spans.setdefault(SPANS_KEY, [])
+        pairs = find_abbreviations(doc)
+        for long_span, short_span in pairs:
+            label = label_from_heads(long_span[-1:], self.vocab) or ""
+            group.append(Span(doc, long_span.start, long_span.end, label=label, span_id=ACRONYM_RULES[0]))
+            group.append(Span(doc, short_span.start, short_span.end, label=label, span_id=ACRONYM_RULES[1]))
+        doc._.kg_abbreviations = pairs
+        return doc
+
+
+@Language.factory("kg_rule_matcher", default_config={"rules_dir": None})
+def make_rule_matcher(nlp: Language, name: str, rules_dir: str | None) -> RuleMatcher:
+    directory = Path(rules_dir) if rules_dir else SPOT_DATA
+    return RuleMatcher(nlp, load_rules(directory / "patterns.jsonl", load_vocab(directory)))
+
+
+@Language.factory("kg_acronyms", default_config={"rules_dir": None})
+def make_acronym_finder(nlp: Language, name: str, rules_dir: str | None) -> AcronymFinder:
+    directory = Path(rules_dir) if rules_dir else SPOT_DATA
+    return AcronymFinder(load_vocab(directory))
+
+
+# spaCy's English infixes without the two hyphen rules (letter-letter, digit-digit), as in
+# spaCy's "modifying existing rule sets" example: names such as XLM-R, GPT-4o, Llama-3-8B and
+# words such as multi-organ stay one token each.
+INFIXES = LIST_ELLIPSES + LIST_ICONS + [
+    r"(?<=[{al}{q}])\.(?=[{au}{q}])".format(al=ALPHA_LOWER, au=ALPHA_UPPER, q=CONCAT_QUOTES),
+    r"(?<=[{a}]),(?=[{a}])".format(a=ALPHA),
+    r"(?<=[{a}0-9])[:<>=/](?=[{a}])".format(a=ALPHA),
+]
+
+
+# "BERT-based", "GPT-like", "task-specific": the name and the modifier become two tokens.
+# A sentence's full stop after a name such as "ImageNet-1K" (see TOKEN_MATCH).
+SUFFIXES = [r"(?<=[A-Za-z0-9])-(?:based|like|style|driven|aware|guided|specific|free|only|powered|centric|oriented|inspired|enhanced)$",
+            r"(?<=[0-9][KMBTkmbt])\.$"]
+
+
+# "ImageNet-1K", "JFT-300M", "Llama-3-8B": a name ending in a number with a unit letter stays one
+# token (spaCy's suffix rules would split the unit off as in "4K"); a bare "4K" still splits.
+TOKEN_MATCH = r"^(?=.*[A-Za-z].*[0-9])[A-Za-z0-9][A-Za-z0-9\-.]*[0-9][KMBTkmbt]$"
+
+
+def blank_pipeline() -> Language:
+    """Blank English with our tokenizer settings and a sentencizer: the pipeline the rules run on."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer.infix_finditer = compile_infix_regex(INFIXES).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex(SUFFIXES + list(nlp.Defaults.suffixes)).search
+    nlp.tokenizer.token_match = re.compile(TOKEN_MATCH).match
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def build_pipeline(rules_dir: Path | None = None) -> Language:
+    """The default extraction pipeline: :func:`blank_pipeline` plus the rule components."""
+    nlp = blank_pipeline()
+    config = {"rules_dir": str(rules_dir) if rules_dir else None}
+    nlp.add_pipe("kg_rule_matcher", config=config)
+    nlp.add_pipe("kg_acronyms", config=config)
+    return nlp
+
+
+def pipeline_fingerprint(rules_dir: Path | None = None) -> str:
+    """What the per-paper stage's output depends on besides the text: rule files and versions."""
+    directory = rules_dir or SPOT_DATA
+    files = [directory / "patterns.jsonl", *(directory / name for name in VOCAB_FILES if (directory / name).exists())]
+    tokenizer = "|".join([*INFIXES, *SUFFIXES, TOKEN_MATCH])
+    return fingerprint(*files, extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}")

@@ -1,0 +1,143 @@
+"""The named Cypher queries of ``queries/*.cypher``: their questions, parameters and text.
+
+Each file is one question. It starts with ``//`` comment lines: the first says what it
+answers, the others explain; a line ``// param NAME (TYPE, default VALUE): meaning`` declares
+an optional parameter, ``// param NAME (TYPE, e.g. VALUE): meaning`` a required one. TYPE is
+``str``, ``int``, ``float`` or ``list[str]`` (comma-separated on the command line).
+
+>>> p = Parameter("limit", "int", required=False, value="10", doc="rows")
+>>> p.parse("25")
+25
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Mapping
+
+from kg.errors import QueryError
+
+_PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")
+_PARSERS = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "list[str]": lambda text: [item.strip() for item in text.split(",") if item.strip()],
+}
+
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared query parameter: its type, and its default (optional) or an example (required)."""
+
+    name: str
+    type: str
+    required: bool
+    value: str
+    doc: str
+
+    def parse(self, text: str) -> Any:
+        try:
+            return _PARSERS[self.type](text)
+        except ValueError:
+            raise QueryError(f"parameter {self.name}: {text!r} is not {self.type}") from None
+
+    def usage(self) -> str:
+        return f"{self.name}={self.value}" if self.required else f"[{self.name}={self.value}]"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``queries/NAME.cypher`` file: its question, parameters and Cypher text."""
+
+    name: str
+    purpose: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    cypher: str
+
+    def bind(self, given: Mapping[str, str]) -> dict[str, Any]:
+        """Typed parameter values from ``key=value`` strings, defaults filled in."""
+        declared = {p.name: p for p in self.parameters}
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            raise QueryError(f"{self.name} takes no parameter {', '.join(unknown)} "
+                             f"(it takes: {', '.join(declared) or 'none'})")
+        values = {}
+        for parameter in self.parameters:
+            if parameter.name in given:
+                values[parameter.name] = parameter.parse(given[parameter.name])
+            elif parameter.required:
+                raise QueryError(f"{self.name} needs --param {parameter.name}=… (e.g. {parameter.value})")
+            else:
+                values[parameter.name] = parameter.parse(parameter.value)
+        return values
+
+
+def parse_query(name: str, text: str) -> NamedQuery:
+    """A :class:`NamedQuery` from a file's text; :class:`QueryError` if its header is missing."""
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        header.append(line)
+    parameters, notes = [], []
+    for line in header:
+        match = _PARAM_LINE.match(line)
+        if match:
+            pname, ptype, kind, value, doc = match.groups()
+            parameters.append(Parameter(pname, ptype, kind == "e.g.", value, doc))
+        else:
+            notes.append(line[2:].strip())
+    if not notes or not notes[0]:
+        raise QueryError(f"query {name}: the first line must be a // comment saying what it answers")
+    return NamedQuery(name, notes[0], " ".join(n for n in notes[1:] if n), tuple(parameters), text)
+
+
+def load_queries(directory: Path | Traversable | None = None) -> dict[str, NamedQuery]:
+    """Every ``*.cypher`` file in ``directory`` (default: the installed ``kg.queries``, i.e. the
+    project's ``queries/``) by name, the file name without ``.cypher``. Finding none is an error:
+    an install without its queries must say so, not list nothing."""
+    folder = directory if directory is not None else files("kg.queries")
+    paths = sorted((path for path in folder.iterdir() if path.name.endswith(".cypher")), key=lambda p: p.name)
+    if not paths:
+        raise QueryError(f"no named queries (*.cypher) in {folder}: the kg install is incomplete")
+    return {path.name.removesuffix(".cypher"): parse_query(path.name.removesuffix(".cypher"),
+                                                          path.read_text(encoding="utf-8"))
+            for path in paths}
+
+
+def parse_assignments(values: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``["key=value", ...]`` → ``{"key": "value"}``; the value may itself contain '='."""
+    out = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"{value!r}: use KEY=VALUE")
+        out[key.strip()] = text
+    return out
+
+
+def adhoc_parameters(given: Mapping[str, str]) -> dict[str, Any]:
+    """An ad-hoc query's parameters: ``key=value`` is a string, ``key:=value`` is JSON (a number,
+    list, true ...), as in HTTPie, so "25" stays a string unless asked for.
+
+    >>> adhoc_parameters({"name": "25", "limit:": "25"})
+    {'name': '25', 'limit': 25}
+    """
+    values = {}
+    for key, text in given.items():
+        if key.endswith(":"):
+            try:
+                values[key[:-1]] = json.loads(text)
+            except ValueError:
+                raise QueryError(f"parameter {key[:-1]}: {text!r} is not JSON") from None
+        else:
+            values[key] = text
+    return values
