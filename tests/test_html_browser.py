@@ -29,6 +29,20 @@ def seed(browser, seed_file):
     page.close()
 
 
+CANARY_IMAGE = """() => new Promise(resolve => {
+    const img = new Image();
+    img.addEventListener("error", () => { img.remove(); resolve(true); });
+    img.src = "data:,not-an-image";
+    document.body.appendChild(img);
+})"""
+
+
+def select_and_wait(page, node: str) -> None:
+    """Select a drawn node and wait for the renderer's ``animationFinished`` event: selecting
+    centres the node with an animation."""
+    page.evaluate("id => new Promise(resolve => { kg.network.once('animationFinished', resolve); kg.select(id); })", node)
+
+
 def freeze(page) -> None:
     """Stop the physics simulation: nodes still drifting would move away from where a test
     clicks or expects the view centred."""
@@ -59,10 +73,11 @@ def test_searching_a_concept_centres_and_highlights_it(seed, seed_graph):
     assert page.evaluate("kg.network.getSelectedNodes()") == [node]
     assert page.text_content("#kg-panel h2") == attrs["name"]
     assert page.text_content("#kg-search-status").startswith(attrs["name"])
-    page.wait_for_timeout(600)  # the centring animation
-    point = page.evaluate("id => kg.network.canvasToDOM(kg.network.getPositions([id])[id])", node)
     box = page.locator("#kg-network").bounding_box()
-    assert abs(point["x"] - box["width"] / 2) < 30 and abs(point["y"] - box["height"] / 2) < 30, "centred"
+    # the centring animation ends when the node sits at the centre: poll for it, with a deadline
+    page.wait_for_function("([id, w, h]) => { const p = kg.network.canvasToDOM(kg.network.getPositions([id])[id]);"
+                           " return Math.abs(p.x - w / 2) < 30 && Math.abs(p.y - h / 2) < 30; }",
+                           arg=[node, box["width"], box["height"]], timeout=30_000)
 
 
 def test_a_type_checkbox_hides_that_type_and_its_edges(seed, seed_graph):
@@ -97,7 +112,6 @@ def test_clicking_a_paper_shows_its_abstract_with_mentions_highlighted(seed, see
     attrs = seed_graph.nodes[paper]
     freeze(page)
     page.evaluate("id => kg.network.moveTo({position: kg.network.getPositions([id])[id], scale: 2})", paper)
-    page.wait_for_timeout(100)
     point = page.evaluate("id => kg.network.canvasToDOM(kg.network.getPositions([id])[id])", paper)
     box = page.locator("#kg-network").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
@@ -147,17 +161,28 @@ def test_clicking_a_related_edge_lists_the_shared_concepts(seed, seed_graph):
 def test_malicious_titles_run_no_script(browser, malicious_graph, tmp_path):
     path = write_html(select(malicious_graph), tmp_path / "evil.html", title="<img src=x onerror=alert(0)>")
     page, log = open_page(browser, path)
+    freeze(page)
+    hovered = 0
     try:
         for node in sorted(malicious_graph.nodes):
-            page.evaluate("id => kg.select(id)", node)
+            if not page.evaluate("id => kg.network.body.nodeIndices.includes(id)", node):
+                page.evaluate("id => kg.select(id)", node)
+                continue  # hidden by a default filter: its panel, but no tooltip to show
+            select_and_wait(page, node)
             position = page.evaluate("id => kg.network.canvasToDOM(kg.network.getPositions([id])[id])", node)
             box = page.locator("#kg-network").bounding_box()
             page.mouse.move(box["x"] + position["x"], box["y"] + position["y"])  # shows the tooltip
-            page.wait_for_timeout(250)
+            page.wait_for_selector("div.vis-tooltip", state="visible", timeout=30_000)
+            page.mouse.move(box["x"] + 1, box["y"] + 1)
+            page.wait_for_selector("div.vis-tooltip", state="hidden", timeout=30_000)
+            hovered += 1
+        assert hovered >= 5, "tooltips were shown"
         evil_title = malicious_graph.nodes["paper:2501.00001"]["title"]
         page.fill("#kg-search", evil_title)
         page.press("#kg-search", "Enter")
-        page.wait_for_timeout(250)  # an onerror would fire once the broken image fails to load
+        # an injected image's onerror fires when its load fails: once a canary image of our own has
+        # failed to decode, any image the page made before it has had its chance to fire
+        page.evaluate(CANARY_IMAGE)
         assert log.dialogs == [], "a payload ran"
         assert page.text_content("#kg-panel h2") == evil_title, "the title shows as text"
         links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")

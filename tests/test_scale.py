@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -70,12 +71,16 @@ def single_process(seed_build):
 
 
 def test_map_papers_yields_in_shard_order_whoever_finishes_first():
-    def slow_for_small(shard):
-        time.sleep(0.05 / shard[0])
+    finished = {n: threading.Event() for n in range(1, 10)}
+    finished[9].set()
+
+    def last_first(shard):  # shard n finishes only after shard n + 1: the reverse of shard order
+        assert finished[shard[0] + 1].wait(60)
+        finished[shard[0]].set()
         return shard[0]
 
-    with ThreadPoolExecutor(4) as executor:
-        assert list(map_papers(slow_for_small, [[n] for n in range(1, 9)], executor, window=4)) == list(range(1, 9))
+    with ThreadPoolExecutor(8) as executor:
+        assert list(map_papers(last_first, [[n] for n in range(1, 9)], executor, window=8)) == list(range(1, 9))
 
 
 @pytest.mark.parametrize("workers", [Workers(jobs=2), Workers(jobs=2, scheduler="local")],

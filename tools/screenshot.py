@@ -36,10 +36,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder, chromium(viewport={"width": 1600, "height": 1000}) as context:
         page, log = open_page(context, write_html(select(graph), Path(folder) / "graph.html", title="kg: seed papers"))
         page.evaluate("() => new Promise(done => { kg.network.once('stabilized', done); setTimeout(done, 15000); })")
-        page.evaluate("id => kg.select(id)", node)
-        page.wait_for_timeout(600)  # the centring animation, then back to the whole graph
+        # selecting centres the node (animated), then back to the whole graph: wait for the renderer's events
+        page.evaluate("id => new Promise(done => { kg.network.once('animationFinished', done); kg.select(id); })", node)
         page.evaluate("() => kg.network.fit()")
-        page.wait_for_timeout(300)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.out))
         if log.page_errors or log.console_errors or log.blocked_requests:
