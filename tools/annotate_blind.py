@@ -32,7 +32,8 @@ Validation (every problem is an error; the files are written only when there is 
 - mention offsets reproduce their text; no two mentions overlap;
 - completeness: a case-insensitive occurrence of a surface that starts at a word boundary
   (``transformer`` for ``Transformer``, ``LLMs`` for ``LLM``, ``SAM2`` for ``SAM``) and is not
-  covered by a mention must be excluded with a reason or become a surface;
+  covered by a mention must be excluded with a reason or become a surface (an all-capitals
+  surface is checked case-sensitively: ``DE`` does not flag ``decouples``);
 - an occurrence joined by a hyphen to a further word (``Open-Sora`` for ``Sora``) is a
   mention only if that word is a common suffix (``-based``, ``-like`` ...) or the occurrence
   is accepted explicitly; otherwise it is an error.
@@ -203,7 +204,12 @@ def annotate(paper: dict, entry: dict, errors: list[str]) -> list[dict]:
         mentions[field] = sorted(taken)
         # completeness: case variants, plurals and longer words starting with a surface
         for surface in owner:
+            # an acronym's lower-case letters start ordinary words ("DE" in "decouples"):
+            # acronyms are checked case-sensitively (plurals and suffixes: "LLMs", "SAM2")
+            acronym = surface.upper() == surface and any(c.isalpha() for c in surface)
             for start, end in occurrences(text, surface, ignore_case=True):
+                if acronym and text[start:end] != surface:
+                    continue
                 if excluded(start, end) or any(a <= start and end <= b for a, b, _ in taken):
                     continue
                 word_end = end
