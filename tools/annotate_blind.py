@@ -28,6 +28,8 @@ Validation (every problem is an error; the files are written only when there is 
 - the paper ids are exactly the drawn ones, each once;
 - each concept has a name, a known type and a known relation (one relation per concept),
   names are unique in a paper, and no surface belongs to two concepts of a paper;
+- type and relation agree: EVALUATES_ON only for datasets/benchmarks, ADDRESSES only for
+  tasks, and a ``benchmark`` is one the paper proposes or evaluates on;
 - every surface occurs at least once, every exclusion and acceptance matches something;
 - mention offsets reproduce their text; no two mentions overlap;
 - completeness: a case-insensitive occurrence of a surface that starts at a word boundary
@@ -45,6 +47,7 @@ counts per split on stdout (``--counts-md`` prints them as Markdown tables for t
     python3 tools/annotate_blind.py            # validate and write
     python3 tools/annotate_blind.py --check    # validate only
     python3 tools/annotate_blind.py --show arXiv:2506.11772   # the abstract with spans bracketed
+    python3 tools/annotate_blind.py --consistency   # surfaces annotated in one paper, not in another
 """
 
 from __future__ import annotations
@@ -153,6 +156,12 @@ def annotate(paper: dict, entry: dict, errors: list[str]) -> list[dict]:
             errors.append(f"{where}: {name!r}: type {concept.get('type')!r} not one of {TYPES}")
         if concept.get("relation") not in RELATIONS:
             errors.append(f"{where}: {name!r}: relation {concept.get('relation')!r} not one of {RELATIONS}")
+        if concept.get("relation") == "EVALUATES_ON" and concept.get("type") not in ("dataset", "benchmark"):
+            errors.append(f"{where}: {name!r}: EVALUATES_ON is for datasets and benchmarks only")
+        if concept.get("relation") == "ADDRESSES" and concept.get("type") != "task":
+            errors.append(f"{where}: {name!r}: ADDRESSES is for tasks only")
+        if concept.get("type") == "benchmark" and concept.get("relation") not in ("PROPOSES", "EVALUATES_ON"):
+            errors.append(f"{where}: {name!r}: a benchmark the paper neither proposes nor evaluates on is a dataset")
         if name in names:
             errors.append(f"{where}: concept name {name!r} used twice")
         names.add(name)
@@ -327,6 +336,34 @@ def print_counts(table: dict[str, dict], markdown: bool) -> None:
         print(f"| {key}: total | " + " | ".join(str(sum(table[s][key].values())) for s in splits) + " |")
 
 
+def consistency(records: list[dict]) -> None:
+    """Surface forms annotated in one paper that occur unannotated in another (a review aid:
+    each hit is either a miss to fix or a different use to leave, see GUIDELINES.md)."""
+    annotated: dict[str, set[str]] = {}
+    for record in records:
+        for concept in record["concepts"]:
+            for m in concept["mentions"]:
+                annotated.setdefault(m["text"], set()).add(f"{concept['type']}")
+    for surface in sorted(annotated, key=str.lower):
+        acronym = surface.upper() == surface
+        hits = []
+        for record in records:
+            for field in FIELDS:
+                text = record[field]
+                covered = [(m["start"], m["end"]) for c in record["concepts"] for m in c["mentions"] if m["field"] == field]
+                for start, end in occurrences(text, surface, ignore_case=not acronym):
+                    after = text[end] if end < len(text) else ""
+                    if is_word(after) or any(a <= start and end <= b for a, b in covered):
+                        continue
+                    if any(a < end and start < b for a, b in covered):
+                        continue  # overlaps a different annotated span
+                    hits.append(f"{record['id']} {field}: ...{text[max(0, start - 40):end + 40]!r}...")
+        if hits:
+            print(f"{surface!r} (annotated as {', '.join(sorted(annotated[surface]))}) unannotated in:")
+            for hit in hits:
+                print("   ", hit)
+
+
 def show(pid: str) -> None:
     records, errors = build(require_all=False)
     for record in records:
@@ -352,7 +389,8 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="validate only, write nothing")
     parser.add_argument("--partial", action="store_true", help="allow papers not annotated yet")
     parser.add_argument("--show", metavar="ID")
-    parser.add_argument("--counts-md", action="store_true")
+    parser.add_argument("--counts-md", action="store_true", help="validate, print the counts as Markdown, write nothing")
+    parser.add_argument("--consistency", action="store_true", help="list surfaces annotated in one paper, not in another")
     args = parser.parse_args()
     if args.show:
         show(args.show)
@@ -362,8 +400,11 @@ def main() -> None:
         print("ERROR", error)
     if errors:
         sys.exit(f"{len(errors)} problems; nothing written")
+    if args.consistency:
+        consistency(records)
+        return
     print_counts(counts(records), args.counts_md)
-    if args.check:
+    if args.check or args.counts_md:
         return
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     GOLD.write_text("".join(json.dumps(gold_line(r), ensure_ascii=False) + "\n" for r in records), encoding="utf-8")

@@ -21,6 +21,10 @@ What it does, in order (deterministic; no kg code is imported or run):
      substring of a file's normalised text (ids: the same on the id-normalised text).
 
    until ``COUNT = 80`` records are kept. Every skipped record is printed with its reason.
+   The set was drawn on the project as of commit ``f626962`` (``DRAW_COMMIT``; no
+   untracked files in those directories then); ``--check`` searches the files as they were at
+   that commit, so later files that cite the set's papers (this tool's own docstrings, tests,
+   reports) do not change the reproduced draw.
 4. Split by draw order: the 1st, 3rd, 5th ... kept record is ``dev``, the 2nd, 4th ... is
    ``test`` (40 / 40). The split is written into the output file at draw time, before any
    annotation.
@@ -31,7 +35,7 @@ has no date field: ``published`` is the year-month of first submission that the 
 arXiv id encodes (``2503.12515`` -> ``2025-03``).
 
     python3 tools/draw_blind_sample.py            # writes benchmarks/data/blind/drawn.jsonl
-    python3 tools/draw_blind_sample.py --check    # re-draws and compares with the committed file
+    python3 tools/draw_blind_sample.py --check    # re-draws (project as at DRAW_COMMIT) and compares
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ COUNT = 80
 MIN_WORDS = 50
 REQUIRED_DIRS = ("tests/data", "benchmarks/data", "seeds")
 OWN_DIR = "benchmarks/data/blind/"
+DRAW_COMMIT = "f626962"  # the project as it was when the set was drawn (branch blind-set's base)
 
 ARXIV_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 
@@ -68,36 +73,41 @@ def normalise_id(text: str) -> str:
     return match.group(1) if match else text.strip().lower()
 
 
-def project_files() -> list[Path]:
-    """The required directories (all files, tracked or not) and every other tracked file."""
+def project_texts(commit: str | None) -> dict[str, bytes]:
+    """Path -> content of the files searched: the required directories (all files, tracked or
+    not) and every other tracked file, from the working tree, or as they were at ``commit``."""
+    def git(*args: str) -> bytes:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, check=True).stdout
+
+    if commit:
+        names = git("ls-tree", "-r", "--name-only", commit).decode().split("\n")
+        return {n: git("show", f"{commit}:{n}") for n in names if n and not n.startswith(OWN_DIR)}
     files: set[Path] = set()
     for directory in REQUIRED_DIRS:
         files.update(p for p in (ROOT / directory).rglob("*") if p.is_file())
-    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True,
-                             check=True).stdout.split("\n")
-    files.update(ROOT / name for name in tracked if name)
-    return sorted(p for p in files if p.is_file() and not str(p.relative_to(ROOT)).startswith(OWN_DIR))
+    files.update(ROOT / name for name in git("ls-files").decode().split("\n") if name)
+    return {str(p.relative_to(ROOT)): p.read_bytes() for p in sorted(files)
+            if p.is_file() and not str(p.relative_to(ROOT)).startswith(OWN_DIR)}
 
 
-def read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if path.suffix == ".gz":
+def decode(name: str, data: bytes) -> str:
+    if name.endswith(".gz"):
         data = gzip.decompress(data)
-    if b"\x00" in data[:4096] and path.suffix not in (".json", ".jsonl"):
+    if b"\x00" in data[:4096] and not name.endswith((".json", ".jsonl")):
         return ""  # binary (images)
     return data.decode("utf-8", errors="replace")
 
 
-def used_in_project() -> tuple[set[str], dict[str, str]]:
+def used_in_project(commit: str | None = None) -> tuple[set[str], dict[str, str]]:
     """Normalised arXiv ids found anywhere in the project files, and each file's normalised text."""
     ids: set[str] = set()
     texts: dict[str, str] = {}
-    for path in project_files():
-        text = read_text(path)
+    for name, data in sorted(project_texts(commit).items()):
+        text = decode(name, data)
         if not text:
             continue
         ids.update(ARXIV_ID.findall(text))
-        texts[str(path.relative_to(ROOT))] = " " + normalise_title(text) + " "
+        texts[name] = " " + normalise_title(text) + " "
     return ids, texts
 
 
@@ -106,11 +116,11 @@ def published(arxiv_id: str) -> str | None:
     return f"20{match.group(1)}-{match.group(2)}" if match else None
 
 
-def draw(log=sys.stderr) -> list[dict]:
+def draw(commit: str | None = None, log=sys.stderr) -> list[dict]:
     with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
     random.Random(SEED).shuffle(records)
-    ids, texts = used_in_project()
+    ids, texts = used_in_project(commit)
     kept: list[dict] = []
     for record in records:
         if len(kept) == COUNT:
@@ -140,8 +150,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true", help="compare a fresh draw with --out instead of writing it")
+    parser.add_argument("--at", metavar="COMMIT", help="search the project files as they were at COMMIT "
+                        f"(--check: default {DRAW_COMMIT}, the commit the set was drawn at)")
     args = parser.parse_args()
-    papers = draw()
+    papers = draw(args.at or (DRAW_COMMIT if args.check else None))
     lines = [json.dumps(p, ensure_ascii=False) + "\n" for p in papers]
     if args.check:
         same = args.out.read_text(encoding="utf-8").splitlines(keepends=True) == lines
