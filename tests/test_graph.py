@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import math
+from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import ROOT
 
 from kg.assemble import LinkSettings, related_pairs
-from kg.schema import CONCEPT, PAPER, RELATIONS, SchemaError, check_graph
+from kg.errors import SchemaError
+from kg.schema import CONCEPT, KIND, NODE_LABELS, PAPER, RELATIONS, check_graph
 
 
 def test_shared_rare_concepts_weigh_more_than_common_ones():
@@ -90,3 +94,24 @@ def test_the_seed_graph_follows_the_schema(seed_build):
     assert kinds == {PAPER.name, CONCEPT.name}
     assert {key for _, _, key in graph.edges(keys=True)} <= set(RELATIONS)
     assert any(key == "RELATED_TO" for _, _, key in graph.edges(keys=True))
+
+
+SINKS = sorted([ROOT / "kg" / "assemble.py", *(ROOT / "kg" / "export").rglob("*.py"), *(ROOT / "kg" / "neo4j").rglob("*.py"),
+                *(ROOT / "kg" / "query").rglob("*.py")])
+SCHEMA_NAMES = {KIND, *NODE_LABELS, *RELATIONS}
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """String constants of a module's code, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+@pytest.mark.parametrize("path", SINKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_sinks_take_labels_relations_and_kind_from_the_schema(path):
+    literals = [(line, text) for line, text in _code_strings(path) if text in SCHEMA_NAMES]
+    assert literals == [], f"write kg.schema's constants instead of {literals}"

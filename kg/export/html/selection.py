@@ -221,7 +221,7 @@ def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1, top
 
 def _display_name(graph: nx.MultiDiGraph, node: str) -> str:
     attrs = graph.nodes[node]
-    return f"“{attrs['title'] if attrs['kind'] == PAPER.name else attrs['name']}”"
+    return f"“{attrs['title'] if attrs[KIND] == PAPER.name else attrs['name']}”"
 
 
 def automatic_top(graph: nx.MultiDiGraph) -> int | None:
