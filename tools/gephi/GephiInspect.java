@@ -1,12 +1,15 @@
 // What the Gephi Toolkit (0.10.1) makes of a graph file, headless. Run by tools/gephi_toolkit.py:
 //
-//   java -cp 'CACHE/lib/*:CACHE/classes' GephiInspect inspect FILE...     one JSON document a line, one a file
+//   java -cp 'CACHE/lib/*:CACHE/classes' GephiInspect inspect [--no-autoscale] [--date-interval=START[,END]] FILE...
+//                                                      one JSON document a line, one a file
 //   java ... GephiInspect render FILE OUT.pdf|OUT.svg                      Gephi's preview, positions as in FILE
 //   java ... GephiInspect export FILE OUT.gexf|OUT.graphml|...             Gephi's own exporter for OUT's extension
 //
 // Each file is imported through ImportController into a workspace of its own and processed by
 // the DefaultProcessor, as the desktop's "Import spreadsheet/graph file" does with the dialog's
-// defaults (append to a new workspace). Nothing is laid out. stdout carries only the JSON; the
+// defaults (append to a new workspace), including its scaler, which stretches node sizes to
+// 4..100 and spreads positions out ("auto_scale"; per node, "read" has the values before it);
+// --no-autoscale turns that off, and render always does. Nothing is laid out. stdout carries only the JSON; the
 // toolkit's own logging goes to stderr.
 
 import java.io.File;
@@ -32,6 +35,7 @@ import org.gephi.io.importer.api.Container;
 import org.gephi.io.importer.api.ContainerUnloader;
 import org.gephi.io.importer.api.ImportController;
 import org.gephi.io.importer.api.Issue;
+import org.gephi.io.importer.api.NodeDraft;
 import org.gephi.io.importer.api.Report;
 import org.gephi.io.processor.plugin.DefaultProcessor;
 import org.gephi.preview.api.PreviewController;
@@ -60,21 +64,35 @@ public class GephiInspect {
         ProjectController projects = Lookup.getDefault().lookup(ProjectController.class);
         projects.newProject();
         switch (args[0]) {
-            case "inspect":
-                for (int i = 1; i < args.length; i++) {
+            case "inspect": {
+                int first = 1;
+                boolean autoScale = true;
+                String dateColumn = null;
+                for (; first < args.length && args[first].startsWith("--"); first++) {
+                    if (args[first].equals("--no-autoscale")) {
+                        autoScale = false;
+                    } else if (args[first].startsWith("--date-interval=")) {
+                        dateColumn = args[first].substring("--date-interval=".length());
+                    } else {
+                        usage();
+                    }
+                }
+                for (int i = first; i < args.length; i++) {
                     Json json = new Json();
-                    inspect(projects, new File(args[i]), json);
+                    inspect(projects, new File(args[i]), autoScale, dateColumn, json);
                     out.println(json);
                     out.flush();
                 }
                 break;
+            }
             case "render":
             case "export": {
                 if (args.length != 3) {
                     usage();
                 }
                 Json json = new Json();
-                Workspace workspace = inspect(projects, new File(args[1]), json);
+                // a picture keeps the file's positions and sizes: no import scaling
+                Workspace workspace = inspect(projects, new File(args[1]), !args[0].equals("render"), null, json);
                 if (workspace == null) {
                     out.println(json);
                     System.exit(1);
@@ -96,12 +114,12 @@ public class GephiInspect {
     }
 
     static void usage() {
-        System.err.println("usage: GephiInspect inspect FILE... | render FILE OUT.pdf|OUT.svg | export FILE OUT.gexf|OUT.graphml");
+        System.err.println("usage: GephiInspect inspect [--no-autoscale] [--date-interval=START[,END]] FILE... | render FILE OUT.pdf|OUT.svg | export FILE OUT.gexf|OUT.graphml");
         System.exit(2);
     }
 
     /** Imports ``file`` into a new workspace and writes what Gephi holds into ``json``; null when the import failed. */
-    static Workspace inspect(ProjectController projects, File file, Json json) {
+    static Workspace inspect(ProjectController projects, File file, boolean autoScale, String dateColumn, Json json) {
         json.open().key("file").value(file.getPath());
         ImportController importer = Lookup.getDefault().lookup(ImportController.class);
         Container container;
@@ -116,7 +134,15 @@ public class GephiInspect {
             return null;
         }
         Report report = container.getReport();
+        if (!autoScale) {
+            container.getLoader().setAutoScale(false);
+        }
         ContainerUnloader unloader = container.getUnloader();
+        // what the importer read from the file, before the processor's scaler (auto_scale) changes it
+        java.util.Map<String, float[]> drafts = new java.util.HashMap<>();
+        for (NodeDraft draft : unloader.getNodes()) {
+            drafts.put(draft.getId(), new float[] {draft.getX(), draft.getY(), draft.getSize()});
+        }
         json.key("importer").open()
                 .key("source").value(container.getSource())
                 .key("edge_default").value(String.valueOf(unloader.getEdgeDefault()))
@@ -137,6 +163,7 @@ public class GephiInspect {
                 .close();
 
         Workspace workspace = projects.newWorkspace(projects.getCurrentProject());
+        projects.openWorkspace(workspace); // Data Laboratory's controllers work on the open one
         try {
             importer.process(container, new DefaultProcessor(), workspace);
         } catch (Exception error) {
@@ -154,6 +181,9 @@ public class GephiInspect {
         json.key("report").value(report.getText(false));
 
         GraphModel model = Lookup.getDefault().lookup(GraphController.class).getGraphModel(workspace);
+        if (dateColumn != null) {
+            json.key("date_interval").value(dateInterval(model, dateColumn));
+        }
         Graph graph = model.getGraph();
         TimeFormat format = model.getTimeFormat();
         int undirected = 0;
@@ -192,6 +222,10 @@ public class GephiInspect {
             json.open().key("id").value(node.getId()).key("label").value(node.getLabel());
             color(json, node.r(), node.g(), node.b(), node.alpha());
             json.key("size").value(node.size()).key("x").value(node.x()).key("y").value(node.y()).key("z").value(node.z());
+            float[] draft = drafts.get(String.valueOf(node.getId()));
+            if (draft != null) {
+                json.key("read").open().key("x").value(draft[0]).key("y").value(draft[1]).key("size").value(draft[2]).close();
+            }
             times(json, node, format);
             attributes(json, node, model.getNodeTable());
             json.close();
@@ -300,6 +334,39 @@ public class GephiInspect {
         return new Raw(json.toString());
     }
 
+    /**
+     * What Data Laboratory's "Merge columns → Create time interval" does with date columns START,END
+     * (or one column as both), format yyyy-MM-dd: the node table's ``timeset`` gets [start, end]
+     * for each node it accepts. Columns are found by id or by title.
+     */
+    static Object dateInterval(GraphModel model, String names) {
+        Table table = model.getNodeTable();
+        String[] parts = names.split(",", 2);
+        Column start = column(table, parts[0]);
+        Column end = column(table, parts.length > 1 ? parts[1] : parts[0]);
+        if (start == null || end == null) {
+            return "no node column " + names;
+        }
+        try {
+            Column made = Lookup.getDefault().lookup(org.gephi.datalab.api.AttributeColumnsMergeStrategiesController.class)
+                    .mergeDateColumnsToTimeInterval(table, start, end, new java.text.SimpleDateFormat("yyyy-MM-dd"),
+                            null, null);
+            return made == null ? "no column made" : "made column " + made.getId() + " (" + made.getTypeClass().getSimpleName() + ")";
+        } catch (Exception error) {
+            return "failed: " + error;
+        }
+    }
+
+    static Column column(Table table, String name) {
+        Column column = table.getColumn(name);
+        for (Column candidate : table) {
+            if (column == null && candidate.getTitle().equals(name)) {
+                column = candidate;
+            }
+        }
+        return column;
+    }
+
     static void render(Workspace workspace, File target) throws Exception {
         PreviewController preview = Lookup.getDefault().lookup(PreviewController.class);
         PreviewModel model = preview.getModel(workspace);
@@ -357,6 +424,13 @@ public class GephiInspect {
         }
 
         Json value(Object value) {
+            if (value instanceof List<?> list) { // array() separates
+                array();
+                for (Object item : list) {
+                    value(item);
+                }
+                return end();
+            }
             separate();
             if (value == null) {
                 text.append("null");
@@ -373,12 +447,6 @@ public class GephiInspect {
                 } else {
                     text.append(value);
                 }
-            } else if (value instanceof List<?> list) {
-                array();
-                for (Object item : list) {
-                    value(item);
-                }
-                end();
             } else {
                 text.append(quote(String.valueOf(value)));
             }
