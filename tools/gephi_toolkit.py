@@ -124,20 +124,22 @@ def _run(*args: str | Path) -> list[str]:
     return lines
 
 
-def inspect_many(paths: list[str | Path]) -> list[dict]:
+def inspect_many(paths: list[str | Path], autoscale: bool = True) -> list[dict]:
     """What Gephi imports from each file, in one JVM (see the module's doc for the fields)."""
     for path in paths:
         if not Path(path).is_file():
             raise FileNotFoundError(path)
-    return [json.loads(line) for line in _run("inspect", *paths)]
+    return [json.loads(line) for line in _run("inspect", *([] if autoscale else ["--no-autoscale"]), *paths)]
 
 
-def inspect(path: str | Path) -> dict:
+def inspect(path: str | Path, autoscale: bool = True) -> dict:
     """What Gephi imports from ``path``: importer settings and issues, graph kind, columns, nodes, edges.
 
+    With ``autoscale`` (Gephi's default) the import's scaler stretches node sizes to 4..100 and
+    spreads the positions; each node's ``read`` has the x, y, size the importer read before that.
     A file Gephi cannot read at all gives a document with an ``error`` key, not an exception.
     """
-    return inspect_many([path])[0]
+    return inspect_many([path], autoscale)[0]
 
 
 def render(path: str | Path, out: str | Path, dpi: int = 110) -> Path:
@@ -178,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("fetch", help="fetch the toolkit jar into .gephi/lib and compile the inspector (once)")
     inspecting = commands.add_parser("inspect", help="print what Gephi imports from each FILE (JSON)")
+    inspecting.add_argument("--no-autoscale", action="store_true",
+                            help="keep the file's sizes and positions (Gephi's import scaler off)")
     inspecting.add_argument("files", nargs="+", type=Path)
     rendering = commands.add_parser("render", help="Gephi's preview of FILE as OUT.pdf, OUT.svg or OUT.png")
     rendering.add_argument("file", type=Path)
@@ -190,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch":
             print(fetch_jars(quiet=False))
         elif args.command == "inspect":
-            documents = inspect_many(args.files)
+            documents = inspect_many(args.files, autoscale=not args.no_autoscale)
             print(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2, ensure_ascii=False))
         elif args.command == "render":
             print(render(args.file, args.out))
