@@ -73,7 +73,7 @@ def check_with_node(paths: list[str | Path], reader: str | None = None) -> dict:
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     for path in paths:
         if not Path(path).is_file():
-            raise FileNotFoundError(path)
+            raise FileNotFoundError(f"no such file: {path}")
     node = _tool("node")
     fetch_node_modules()
     command = [node, str(CHECKER), *([f"--as={reader}"] if reader else []), *map(str, paths)]

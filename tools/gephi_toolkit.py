@@ -2,6 +2,7 @@
 
     python tools/gephi_toolkit.py fetch                 # the toolkit jar from Maven Central → .gephi/lib (once)
     python tools/gephi_toolkit.py inspect FILE...       # one JSON document per file (see below)
+        [--no-autoscale] [--date-interval=START[,END]]
     python tools/gephi_toolkit.py render FILE OUT.pdf   # Gephi's preview export: .pdf, .svg (.png via pdftoppm)
     python tools/gephi_toolkit.py export FILE OUT.gexf  # re-export with Gephi's own exporter (.gexf, .graphml, ...)
 
@@ -124,22 +125,25 @@ def _run(*args: str | Path) -> list[str]:
     return lines
 
 
-def inspect_many(paths: list[str | Path], autoscale: bool = True) -> list[dict]:
-    """What Gephi imports from each file, in one JVM (see the module's doc for the fields)."""
+def inspect_many(paths: list[str | Path], autoscale: bool = True, date_interval: str | None = None) -> list[dict]:
+    """What Gephi imports from each file, in one JVM (see :func:`inspect`)."""
     for path in paths:
         if not Path(path).is_file():
-            raise FileNotFoundError(path)
-    return [json.loads(line) for line in _run("inspect", *([] if autoscale else ["--no-autoscale"]), *paths)]
+            raise FileNotFoundError(f"no such file: {path}")
+    options = [*([] if autoscale else ["--no-autoscale"]), *([f"--date-interval={date_interval}"] if date_interval else [])]
+    return [json.loads(line) for line in _run("inspect", *options, *paths)]
 
 
-def inspect(path: str | Path, autoscale: bool = True) -> dict:
+def inspect(path: str | Path, autoscale: bool = True, date_interval: str | None = None) -> dict:
     """What Gephi imports from ``path``: importer settings and issues, graph kind, columns, nodes, edges.
 
     With ``autoscale`` (Gephi's default) the import's scaler stretches node sizes to 4..100 and
     spreads the positions; each node's ``read`` has the x, y, size the importer read before that.
+    ``date_interval="START[,END]"`` then does what Data Laboratory's "Merge columns → Create time
+    interval" does with those yyyy-MM-dd node columns (``date_interval`` in the answer says how it went).
     A file Gephi cannot read at all gives a document with an ``error`` key, not an exception.
     """
-    return inspect_many([path], autoscale)[0]
+    return inspect_many([path], autoscale, date_interval)[0]
 
 
 def render(path: str | Path, out: str | Path, dpi: int = 110) -> Path:
@@ -182,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     inspecting = commands.add_parser("inspect", help="print what Gephi imports from each FILE (JSON)")
     inspecting.add_argument("--no-autoscale", action="store_true",
                             help="keep the file's sizes and positions (Gephi's import scaler off)")
+    inspecting.add_argument("--date-interval", metavar="START[,END]",
+                            help="merge these yyyy-MM-dd node columns into Gephi's time interval, as Data Laboratory does")
     inspecting.add_argument("files", nargs="+", type=Path)
     rendering = commands.add_parser("render", help="Gephi's preview of FILE as OUT.pdf, OUT.svg or OUT.png")
     rendering.add_argument("file", type=Path)
@@ -194,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch":
             print(fetch_jars(quiet=False))
         elif args.command == "inspect":
-            documents = inspect_many(args.files, autoscale=not args.no_autoscale)
+            documents = inspect_many(args.files, autoscale=not args.no_autoscale, date_interval=args.date_interval)
             print(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2, ensure_ascii=False))
         elif args.command == "render":
             print(render(args.file, args.out))
