@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build test browser neo4j-jars bench clean
+.PHONY: setup build test browser neo4j-jars gephi-jars js-tools bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,16 @@ browser:
 neo4j-jars: setup
 	$(BIN)/python tools/neo4j_server.py fetch
 
-test: setup browser neo4j-jars
+# The consumer tests open the exports in the real tools: the Gephi Toolkit (one jar from Maven
+# Central into .gephi/, tools/gephi_toolkit.py) and Cytoscape.js/graphology (npm ci into
+# tools/js/node_modules, tools/consumers.py). Each fetches once; a second run does nothing.
+gephi-jars: setup
+	$(BIN)/python tools/gephi_toolkit.py fetch
+
+js-tools: setup
+	$(BIN)/python tools/consumers.py fetch
+
+test: setup browser neo4j-jars gephi-jars js-tools
 	$(BIN)/python -m pytest
 
 # Time to interactive of a page of 5,000 corpus abstracts in headless Chromium (needs ../shared/corpus).

@@ -62,6 +62,12 @@ def fetch_node_modules(quiet: bool = True) -> Path:
     return MODULES
 
 
+def ensure() -> None:
+    """Raise :class:`NodeToolsUnavailable` unless Node is there and the packages are (or can be) installed."""
+    _tool("node")
+    fetch_node_modules()
+
+
 def check_with_node(paths: list[str | Path], reader: str | None = None) -> dict:
     """What Cytoscape.js (``.cyjs``, ``{"elements": ...}``), graphology (its own JSON) or
     graphology-gexf (``.gexf``) make of each file: ``{"results": [one dict per file, in order]}``.

@@ -110,8 +110,17 @@ def _last_line(text: str) -> str:
     return (errors or lines or ["(no output)"])[0][:500]
 
 
+JAVA_HINT = "Java 11+ is needed, e.g. apt-get install openjdk-17-jre-headless"
+
+
+def ensure() -> None:
+    """Raise :class:`GephiUnavailable` unless Java is there and the toolkit is (or can be) fetched."""
+    _tool("java", JAVA_HINT)
+    fetch_jars()
+
+
 def _run(*args: str | Path) -> list[str]:
-    java = _tool("java", "Java 11+ is needed, e.g. apt-get install openjdk-17-jre-headless")
+    java = _tool("java", JAVA_HINT)
     fetch_jars()
     command = [java, "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
                "-cp", f"{LIB / '*'}:{CLASSES}", "GephiInspect", *map(str, args)]
