@@ -217,6 +217,11 @@ def test_gephi_timestamp_forms(gephi_seen):
     assert "timestamps" not in nodes["list"]  # <timestamps><timestamp value=...> is not read
 
 
+def test_gephi_keeps_gexf_parallel_edges_apart_by_kind_only(gephi_seen):
+    edges = {e["id"]: (e["type_label"], e["weight"]) for e in gephi_seen["gexf13-parallel.gexf"]["edges"]}
+    assert edges == {"ab1": ("PROPOSES", 1.0), "ab2": ("USES", 2.0), "ac1": ("USES", 4.0), "ad1": (None, 5.0)}
+
+
 def test_gephi_drops_an_undirected_edge_in_a_directed_gexf(gephi_seen):
     doc = gephi_seen["gexf13-undirected-in-directed.gexf"]
     assert doc["graph"]["edge_count"] == 2 and "bc" not in by_id(doc, "edges")
