@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup build test browser neo4j-jars bench clean
+.PHONY: setup build test browser neo4j-jars gephi-jars js-tools pdftoppm bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,21 @@ browser:
 neo4j-jars: setup
 	$(BIN)/python -m kg.neo4j.server fetch
 
-test: setup browser neo4j-jars
+# The consumer tests open the exports in the real tools: the Gephi Toolkit (one jar from Maven
+# Central into .gephi/, tools/gephi_toolkit.py) and Cytoscape.js/graphology (npm ci into
+# tools/js/node_modules, tools/consumers.py). Each fetches once; a second run does nothing.
+gephi-jars: setup
+	$(BIN)/python tools/gephi_toolkit.py fetch
+
+js-tools: setup
+	$(BIN)/python tools/consumers.py fetch
+
+# Gephi's PDF export becomes a PNG through Debian's pdftoppm (poppler-utils).
+pdftoppm:
+	@test -x /usr/bin/pdftoppm || test "$$(id -u)" != 0 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
+
+test: setup browser neo4j-jars gephi-jars js-tools pdftoppm
 	$(BIN)/python -m pytest
 
 # Time to interactive of a page of 5,000 corpus abstracts in headless Chromium (needs ../shared/corpus).
