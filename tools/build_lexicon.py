@@ -12,7 +12,9 @@ Pipeline: read each raw file -> clean names per source -> group rows on (key, ty
 display name -> drop junk entries -> resolve keys claimed by several types -> fold entries that
 name each other and clean aliases -> mark benchmarks -> choose match modes -> write a sorted TSV.
 
-Run:  .venv/bin/python tools/build_lexicon.py --raw /work/shared/lexicons --out kg/extract/resolve/data/lexicons
+Run (needs the optional dependency group ``lexicon``: ``pip install -e '.[lexicon]'``), from the project root:
+    .venv/bin/python tools/build_lexicon.py --raw ../shared/lexicons
+Its tables (sources and their trust, thresholds, word lists) are data: ``tools/lexicon_rules.yaml``.
 The output depends only on the input files: same input, same bytes.
 """
 
@@ -27,189 +29,133 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from wordfreq import zipf_frequency
+import yaml
 
-from kg.keys import KEEP_FINAL_S
+try:
+    from wordfreq import zipf_frequency  # optional dependency group 'lexicon'
+except ImportError:
+    zipf_frequency = None
+
+from kg.keys import compact_key, concept_key
 from kg.schema import MENTION_LABELS
 
-RAW_DIR = Path("/work/shared/lexicons")
 OUT_DIR = Path("kg/extract/resolve/data/lexicons")
+"""The shipped lexicon's folder, relative to the project root."""
+RULES_FILE = Path(__file__).with_name("lexicon_rules.yaml")
+"""The tables this script runs on: raw files and their trust, thresholds, word lists."""
 HEADER = ("name", "type", "match", "aliases", "sources")
 
-COMMON_ZIPF = 3.0
-"""Zipf frequency from which a word counts as plain English (about once per million words)."""
 
-RARE_ZIPF = 2.5
-"""A one-word method or task matched in any case must be rarer than this ("softmax", not "ontology")."""
-
-BRAND_ZIPF = 4.0
-"""From here a common word in brand spelling ("YouTube", "iPhone") names the product."""
-
-SHOUTED_WORD_ZIPF = 5.0
-"""From here a word in capitals ("INCLUDE", "GOLD", "LED") is ambiguous whoever declares it."""
-
-MAX_WORDS = 6
-"""Longer names are titles or descriptions; they do not recur verbatim in text."""
+class RulesError(Exception):
+    """A problem in the rules file or the raw directory, reported as one line."""
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One raw file and how far its names and types can be trusted.
+    """One raw file and how far its names and types can be trusted (see lexicon_rules.yaml).
 
     ``family`` groups files of one origin, so corroboration counts independent origins.
     ``display`` ranks its spelling as a display name (2 written for people, 1 code identifier).
-    ``authority`` ranks its type when a name is claimed by several types (3 declared by a
-    package or a curated task list, 2 Papers with Code, 1 derived or noisy).
-    ``noisy`` marks the lists the README calls noisy (PwC top datasets and task list, NLP-progress
-    headings and table rows): a name found only there needs more evidence.
-    ``ids`` marks files whose one-word lower-case names are registry ids, not prose names.
+    ``authority`` ranks its type when a name is claimed by several types. ``noisy`` marks the
+    lists the raw README calls noisy; ``ids`` files whose one-word lower-case names are registry
+    ids; ``variants`` files whose rows are variants of a family named elsewhere.
     """
 
     stem: str
     family: str
     display: int
     authority: int
-    noisy: bool = False
-    ids: bool = False
+    noisy: bool
+    ids: bool
+    variants: bool
+    origin: str
+    licence: str
 
 
-SOURCE_FILES = (
-    SourceFile("pwc_dataset", "pwc", 2, 2, noisy=True),
-    SourceFile("pwc_task", "pwc", 2, 1, noisy=True),
-    SourceFile("pwc_method", "pwc", 2, 2),
-    SourceFile("pwc_model", "pwc", 2, 2),
-    SourceFile("nlpprogress_task", "nlp-progress", 2, 3),
-    SourceFile("nlpprogress_dataset", "nlp-progress", 2, 2, noisy=True),
-    SourceFile("nlpprogress_model", "nlp-progress", 2, 1, noisy=True),
-    SourceFile("sotaextractor_task", "sota-extractor", 2, 3),
-    SourceFile("sotaextractor_dataset", "sota-extractor", 2, 3),
-    SourceFile("hf_transformers_model", "transformers", 2, 3),
-    SourceFile("timm_model_family", "timm", 2, 3),
-    SourceFile("timm_model_variant", "timm", 1, 3, ids=True),
-    SourceFile("timm_method", "timm", 1, 3, ids=True),
-    SourceFile("torchvision_dataset", "torchvision", 1, 3),
-    SourceFile("torchvision_model", "torchvision", 1, 3),
-    SourceFile("torchvision_model_variant", "torchvision", 1, 3, ids=True),
-    SourceFile("tfds_dataset", "tfds", 1, 3, ids=True),
-    SourceFile("tfds_task", "tfds", 2, 3),
-    SourceFile("lmeval_dataset", "lm-eval", 2, 3, ids=True),
-    SourceFile("inspect_evals_dataset", "inspect-evals", 2, 3, ids=True),
-    SourceFile("peft_method", "peft", 2, 3),
-    SourceFile("trl_method", "trl", 2, 3),
-    SourceFile("sklearn_method", "sklearn", 2, 3),
-    SourceFile("diffusers_model", "diffusers", 1, 3),
-)
+_THRESHOLD_KEYS = {"common_zipf": float, "rare_zipf": float, "brand_zipf": float, "shouted_word_zipf": float,
+                   "max_words": int}
+_WORD_LISTS = ("function_words", "task_heads", "non_activity_heads", "technique_heads", "generic_heads")
+_TOP_KEYS = {"thresholds": dict, "pwc_snapshot": str, "sources": list, "benchmark_families": list,
+             "ml_words": dict, **{name: str for name in _WORD_LISTS}}
+_SOURCE_KEYS = {"stem": str, "family": str, "display": int, "authority": int, "noisy": bool, "ids": bool,
+                "variants": bool, "origin": str, "licence": str}
+
+
+def _is_a(value: object, type_: type) -> bool:
+    """``isinstance`` where a bool is not a number and an int is a float."""
+    if type_ is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, type_) and (type_ is bool or not isinstance(value, bool))
+
+
+def _checked(value: object, spec: dict[str, type], where: str) -> dict:
+    """``value`` as a mapping with exactly the keys of ``spec``, each of its type, else RulesError."""
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}: expected a mapping, found {type(value).__name__}")
+    missing, unknown = sorted(spec.keys() - value.keys()), sorted(map(str, value.keys() - spec.keys()))
+    if missing or unknown:
+        problems = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(unknown)}"] if unknown else [])
+        raise RulesError(f"{where}: {'; '.join(problems)}")
+    for key, type_ in spec.items():
+        if not _is_a(value[key], type_):
+            raise RulesError(f"{where}: {key} must be {type_.__name__}, found {value[key]!r}")
+    return value
+
+
+def load_rules(path: Path) -> dict:
+    """The rules file as checked tables: one :class:`RulesError` line for anything malformed."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise RulesError(f"{path}: cannot read: {error}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise RulesError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
+    data = _checked(data, _TOP_KEYS, str(path))
+    _checked(data["thresholds"], _THRESHOLD_KEYS, f"{path}: thresholds")
+    sources = tuple(SourceFile(**_checked(entry, _SOURCE_KEYS, f"{path}: sources[{i}]"))
+                    for i, entry in enumerate(data["sources"]))
+    if not all(isinstance(f, str) for f in data["benchmark_families"]):
+        raise RulesError(f"{path}: benchmark_families must be a list of strings")
+    if not all(isinstance(k, str) and v in ("exact", "lower") for k, v in data["ml_words"].items()):
+        raise RulesError(f"{path}: ml_words must map each word to 'exact' or 'lower'")
+    return {**data, "sources": sources, **{name: frozenset(data[name].split()) for name in _WORD_LISTS}}
+
+
+try:
+    RULES = load_rules(RULES_FILE)
+except RulesError as rules_error:
+    sys.exit(f"build_lexicon: error: {rules_error}")
+
+COMMON_ZIPF = RULES["thresholds"]["common_zipf"]
+RARE_ZIPF = RULES["thresholds"]["rare_zipf"]
+BRAND_ZIPF = RULES["thresholds"]["brand_zipf"]
+SHOUTED_WORD_ZIPF = RULES["thresholds"]["shouted_word_zipf"]
+MAX_WORDS = RULES["thresholds"]["max_words"]
+PWC_SNAPSHOT = RULES["pwc_snapshot"]
+SOURCE_FILES: tuple[SourceFile, ...] = RULES["sources"]
 SOURCES_BY_STEM = {s.stem: s for s in SOURCE_FILES}
-VARIANT_FILES = ("timm_model_variant", "torchvision_model_variant")
-
-PWC_SNAPSHOT = "github.com/World-Snapshot/papers-with-code @ c50b88eb13b179903ecf715bb941fef91bdb5414"
-PWC_METHODS = (
-    "Papers with Code `methods.json.gz` (unmodified dump of June 2022), kept in github.com/mariaayuso/"
-    "topic-modeling-on-software @ 93b8bffee2a87c0ff64bee77be81d51a6af378e7 (blob eebce70f)"
-)
-NLP_PROGRESS = "github.com/sebastianruder/NLP-progress @ 379f03ff7568b18bd9843490b84c94679f880a79"
-SOTA_EXTRACTOR = "github.com/paperswithcode/sota-extractor @ e6374da129cedab1736e97883bfbcddb7ddd2a72"
-CC_BY_SA = "CC-BY-SA-4.0"
-SOTA_LICENCE = "data CC-BY-SA-4.0 (EFF, SQuAD, SNLI CC-BY-SA; RedditSota Apache-2.0); code Apache-2.0"
-PROVENANCE: dict[str, tuple[str, str]] = {
-    "pwc_dataset": (
-        f"{PWC_SNAPSHOT}: `results/**/*_tasks_detailed.csv` (\"Common Datasets\", \"Benchmarks\") and "
-        "`results/hierarchical/*.json`, from the final Papers with Code dump (July 2025)",
-        CC_BY_SA,
-    ),
-    "pwc_task": (f"{PWC_SNAPSHOT}: `data/all_tasks.txt`", CC_BY_SA),
-    "pwc_method": (f"{PWC_METHODS}; methods outside architecture collections", CC_BY_SA),
-    "pwc_model": (f"{PWC_METHODS}; methods in architecture-like collections", CC_BY_SA),
-    "nlpprogress_task": (
-        f"{NLP_PROGRESS}: `*/*.md` H1/H2 headings; synonyms from sota-extractor `data/tasks/synonyms.csv`",
-        "MIT",
-    ),
-    "nlpprogress_dataset": (f"{NLP_PROGRESS}: headings of results sections", "MIT"),
-    "nlpprogress_model": (f"{NLP_PROGRESS}: first column of results tables", "MIT"),
-    "sotaextractor_task": (f"{SOTA_EXTRACTOR}: `data/tasks/*.json`", SOTA_LICENCE),
-    "sotaextractor_dataset": (f"{SOTA_EXTRACTOR}: `data/tasks/*.json`", SOTA_LICENCE),
-    "hf_transformers_model": (
-        "PyPI transformers 5.24.0 (`models/auto/auto_mappings.py`, `configuration_*.py`) "
-        "and 4.57.6 (`MODEL_NAMES_MAPPING`)",
-        "Apache-2.0",
-    ),
-    "timm_model_family": ("PyPI timm 1.0.31: module docstrings and model classes of `timm/models/*.py`", "Apache-2.0"),
-    "timm_model_variant": ("PyPI timm 1.0.31: `@register_model` entry points", "Apache-2.0"),
-    "timm_method": ("PyPI timm 1.0.31: optimizer, activation and norm-layer factories", "Apache-2.0"),
-    "torchvision_dataset": ("PyPI torchvision 0.29.1: `torchvision/datasets/__init__.py`", "BSD-3-Clause"),
-    "torchvision_model": ("PyPI torchvision 0.29.1: architecture classes of `torchvision/models`", "BSD-3-Clause"),
-    "torchvision_model_variant": ("PyPI torchvision 0.29.1: model builder functions", "BSD-3-Clause"),
-    "tfds_dataset": ("PyPI tensorflow-datasets 4.9.10: registered builder names", "Apache-2.0"),
-    "tfds_task": ("PyPI tensorflow-datasets 4.9.10: `ml.task.*` tags in `core/valid_tags.txt`", "Apache-2.0"),
-    "lmeval_dataset": ("PyPI lm-eval 0.4.13: H1 titles of `lm_eval/tasks/<family>/README.md`", "MIT"),
-    "inspect_evals_dataset": ("PyPI inspect-evals 0.28.0: `title:` of `inspect_evals/*/eval.yaml`", "MIT"),
-    "peft_method": ("PyPI peft 0.21.2: `PeftType`, tuner config classes and docstrings", "Apache-2.0"),
-    "trl_method": ("PyPI trl 1.16.0: `*Trainer` classes and their docstrings", "Apache-2.0"),
-    "sklearn_method": ("PyPI scikit-learn 1.9.1: exported estimator classes and docstrings", "BSD-3-Clause"),
-    "diffusers_model": ("PyPI diffusers 0.42.1: pipeline class stems of `diffusers/pipelines/*`", "Apache-2.0"),
-}
-"""Where each raw file comes from and under which licence (from the raw README), for NOTICE.md."""
-
-BENCHMARK_FAMILIES = frozenset({"lm-eval", "inspect-evals"})
-"""Evaluation harnesses: every name they carry is an evaluation suite."""
-
-# --- deliberate exceptions ------------------------------------------------------------------
-
-ML_WORDS = {
-    "Adam": "exact",
-    "Transformer": "lower",
-    "Dropout": "lower",
-    "Whisper": "exact",
-    "Falcon": "exact",
-    "Gemma": "exact",
-    "Pegasus": "exact",
-    "Bagging": "lower",
-}
-"""Plain English words kept on purpose: in ML text they almost always name the concept.
-The value is the match mode; Title-case proper names stay case-sensitive."""
+VARIANT_FILES = tuple(s.stem for s in SOURCE_FILES if s.variants)
+BENCHMARK_FAMILIES = frozenset(RULES["benchmark_families"])
+ML_WORDS: dict[str, str] = RULES["ml_words"]
+FUNCTION_WORDS = RULES["function_words"]
+PREPOSITIONS = FUNCTION_WORDS - {"a", "an", "and", "or", "the"}
+"""Words that start a modifier after a head noun ("Recognition in Videos", "Game of Poker")."""
+TASK_HEADS = RULES["task_heads"]
+NON_ACTIVITY_HEADS = RULES["non_activity_heads"]
+TECHNIQUE_HEADS = RULES["technique_heads"]
+GENERIC_HEADS = RULES["generic_heads"]
 
 BENCHMARK_NAME = re.compile(r"(?i:bench|leaderboard|\barena\b)|Eval\b")
 """Names that announce an evaluation suite: "BIG-bench", "AlpacaEval", "Chatbot Arena"."""
 
 # --- shapes of words and names --------------------------------------------------------------
 
-FUNCTION_WORDS = frozenset(
-    "a an and as at by for from in into of on or the to via vs with without using".split()
-)
-PREPOSITIONS = FUNCTION_WORDS - {"a", "an", "and", "or", "the"}
-"""Words that start a modifier after a head noun ("Recognition in Videos", "Game of Poker")."""
-
 TASK_SUFFIX = re.compile(r"(tion|sion|ing|sis|ment|ance|ence|ity|ness|al|ery|ism)$", re.I)
 """Endings of nominalised activities: "detection", "parsing", "analysis", "retrieval"."""
 
 SINGLE_TASK_SUFFIX = re.compile(r"(tion|sion|ing|sis|ment)$", re.I)
 """A one-word task must look like an activity: "Summarization", "Chunking", "Retrosynthesis"."""
-
-TASK_HEADS = frozenset(
-    "transfer search discovery attack attacks defense defence control design repair odometry "
-    "slam inference forensics game games dialog dialogue problem "
-    "qa vqa ner nli asr tts mrc wsd".split()
-)
-"""Last words of task names without a task-like ending ("Style Transfer", "Atari Games"),
-including the usual task acronyms ("Cross-Lingual NER")."""
-
-NON_ACTIVITY_HEADS = frozenset(
-    "action collection question competition edition version station foundation session "
-    "population nation simulation clothing building painting housing thing string meeting "
-    "science intelligence vision".split()
-)
-"""Nouns with an activity ending that name things or fields, not tasks ("Penn Action", "Chart
-Collection", "College Computer Science", "Computer Vision")."""
-
-TECHNIQUE_HEADS = frozenset(
-    "learning training pre-training pretraining fine-tuning finetuning augmentation augmentations "
-    "embedding embeddings distillation regularization".split()
-)
-"""Heads that make a name a technique, not a task: PwC lists "Transfer Learning", "Data
-Augmentation" and "Sentence Embeddings" as tasks, but papers use them as methods."""
-
-GENERIC_HEADS = frozenset("dataset datasets data corpus database benchmark benchmarks set collection".split())
-"""Heads of descriptive dataset labels: "Video Dataset", "Radar Dataset"."""
 
 SPLIT_LABEL = re.compile(
     r"(?:mini)?(?:val|valid|validation|test|testing|dev|development|train|training)"
@@ -260,16 +206,9 @@ def key_of(name: str) -> str:
 
 
 def runtime_key(name: str) -> str:
-    """:func:`key_of` with the last word's plural "s" folded roughly the way the runtime's
-    concept keys fold it ("Highway Networks" = "Highway Network", "GANs" = "GAN"; "SNIPS",
-    "DARTS" and "Texas" keep theirs)."""
-    name = name.strip().strip(".,;:!?'\"()[]")
-    last = re.split(r"[\s_\-]+", name)[-1]
-    acronym_plural = re.fullmatch(r"[A-Z]{2,}s", last) is not None
-    word_plural = len(last) > 3 and last.isalpha() and last[1:].islower() and last.endswith("s")
-    if acronym_plural or (word_plural and not last.endswith(KEEP_FINAL_S)):
-        name = name[:-1]
-    return key_of(name)
+    """The key the runtime gives the name (:func:`kg.keys.concept_key`), without spaces: names
+    equal here are one concept at run time ("Highway Networks" = "Highway Network", "GANs" = "GAN")."""
+    return compact_key(concept_key(name))
 
 
 def words_of(name: str) -> list[str]:
@@ -390,10 +329,17 @@ class Candidate:
 
 def read_raw(raw_dir: Path, spec: SourceFile) -> list[Candidate]:
     """Rows of one raw file (header skipped), with ``;``-separated aliases split."""
+    path = raw_dir / f"{spec.stem}.tsv"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise RulesError(f"{path}: cannot read: {error}") from None
     rows = []
-    lines = (raw_dir / f"{spec.stem}.tsv").read_text(encoding="utf-8").splitlines()
-    for line in lines[1:]:
-        name, aliases, type_, source = line.split("\t")
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split("\t")
+        if len(cells) != 4:
+            raise RulesError(f"{path}:{number}: expected 4 tab-separated cells (name, aliases, type, source), found {len(cells)}")
+        name, aliases, type_, source = cells
         alias_list = [a.rstrip(".") for a in map(strip_symbols, aliases.split(";")) if a]
         rows.append(Candidate(strip_symbols(name), alias_list, type_.lower(), source.strip(), spec.stem))
     return rows
@@ -1211,10 +1157,9 @@ def write_notice(path: Path, stats: Stats) -> None:
     """Write NOTICE.md: the CC BY-SA notice, attribution, and each source with its origin and licence."""
     lines = [NOTICE_HEAD.format(pwc_snapshot=PWC_SNAPSHOT)]
     for spec in SOURCE_FILES:
-        origin, licence = PROVENANCE[spec.stem]
         ids = ", ".join(f"`{i}`" for i in sorted(stats.source_ids[spec.stem]))
         counts = f"{stats.rows_in[spec.stem]} | {stats.rows_out[spec.stem]}"
-        lines.append(f"| {ids} | `{spec.stem}.tsv` | {origin} | {licence} | {counts} |\n")
+        lines.append(f"| {ids} | `{spec.stem}.tsv` | {spec.origin} | {spec.licence} | {counts} |\n")
     lines.append(NOTICE_TAIL)
     path.write_text("".join(lines), encoding="utf-8")
 
@@ -1258,13 +1203,22 @@ def print_summary(stats: Stats, rows: list[tuple[str, ...]], out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Build the lexicon; exit 0, or 2 with one error line (bad rules, raw files or missing wordfreq)."""
     project = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw", type=Path, default=RAW_DIR, help=f"raw gazetteer directory (default {RAW_DIR})")
+    parser.add_argument("--raw", type=Path, required=True,
+                        help="raw gazetteer directory, one <stem>.tsv per source in lexicon_rules.yaml")
     parser.add_argument("--out", type=Path, default=project / OUT_DIR, help=f"output directory (default {OUT_DIR})")
     args = parser.parse_args(argv)
+    if zipf_frequency is None:
+        print("build_lexicon: error: wordfreq is not installed; run: pip install -e '.[lexicon]'", file=sys.stderr)
+        return 2
     stats = Stats()
-    rows = tsv_rows(build(args.raw, stats))
+    try:
+        rows = tsv_rows(build(args.raw, stats))
+    except RulesError as error:
+        print(f"build_lexicon: error: {error}", file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     write_tsv(args.out / "generated.tsv", rows)
     write_notice(args.out / "NOTICE.md", stats)
