@@ -27,6 +27,16 @@ _COMMON_PLURAL_ENDINGS = ("ers", "ors", "ions", "ments", "ings", "ies", "els", "
 _SINGULAR_EXCEPTIONS = {"series": "series", "species": "species", "caches": "cache", "niches": "niche", "data": "data"}
 
 
+def acronym_singular(text: str) -> str | None:
+    """The acronym a plural acronym is the plural of ("LLMs" → "LLM"), else None: the one
+    acronym-plural check of the project.
+
+    >>> [acronym_singular(t) for t in ("LLMs", "GANs", "A.Bs", "LLM", "LLMS", "Texas", "s")]
+    ['LLM', 'GAN', 'A.B', None, None, None, None]
+    """
+    return text[:-1] if text.endswith("s") and text[:-1].isupper() else None
+
+
 def singularise(word: str) -> str:
     """The singular of an English noun or of an acronym plural ("LLMs" → "LLM"), conservatively.
 
@@ -36,8 +46,8 @@ def singularise(word: str) -> str:
     lower = word.lower()
     if lower in _SINGULAR_EXCEPTIONS:
         return _SINGULAR_EXCEPTIONS[lower] if word.islower() else word
-    if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
-        return word[:-1]
+    if len(word) >= 3 and (acronym := acronym_singular(word)):
+        return acronym
     if len(word) <= 3 or not word.isalpha() or not word[1:].islower():
         return word
     if lower.endswith("ies") and len(word) > 4:
@@ -92,7 +102,7 @@ def is_bare_acronym(text: str) -> bool:
     >>> is_bare_acronym("APE"), is_bare_acronym("LLMs"), is_bare_acronym("GPT-4"), is_bare_acronym("ClimaX")
     (True, True, False, False)
     """
-    core = text[:-1] if text.endswith("s") else text
+    core = acronym_singular(text) or text
     letters = core.replace("-", "").replace(".", "")
     return len(letters) >= 2 and letters.isalpha() and letters.isupper()
 

@@ -16,6 +16,8 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from kg.keys import acronym_singular
+
 _SHORT_FORM = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9\-./&+]{0,9}$")
 _STOP_BEFORE = {",", ";", ":", "(", ")", "[", "]", ".", "?", "!", '"', "“", "”"}
 
@@ -37,7 +39,7 @@ def is_short_form(text: str) -> bool:
 
 def find_long_form(short: str, candidate: str) -> str | None:
     """The long form of ``short`` at the end of ``candidate`` (Schwartz & Hearst), or None."""
-    letters = short[:-1] if short.endswith("s") and short[:-1].isupper() else short
+    letters = acronym_singular(short) or short
     s_index, l_index = len(letters) - 1, len(candidate) - 1
     while s_index >= 0:
         char = letters[s_index].lower()
