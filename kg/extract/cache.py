@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from kg.parallel import shards_of
 from kg.records import FIELDS, Paper, SpottedPaper
 
 _SCHEMA = """
@@ -74,8 +75,7 @@ class SpotCache:
     def missing(self, keys: Sequence[str]) -> set[str]:
         """The keys the cache holds no record for."""
         found: set[str] = set()
-        for start in range(0, len(keys), _LOOKUP_BATCH):
-            batch = keys[start : start + _LOOKUP_BATCH]
+        for batch in shards_of(keys, _LOOKUP_BATCH):
             marks = ",".join("?" * len(batch))
             found.update(row[0] for row in self.connection.execute(f"SELECT key FROM spotted WHERE key IN ({marks})", batch))
         return set(keys) - found
