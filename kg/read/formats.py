@@ -32,10 +32,19 @@ def parse_jsonl(lines: Iterable[str], path: str, log: ReadLog, names: Mapping | 
             continue  # already reported as undecodable
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as error:
-            log.problem(path, number, f"bad JSON: {error.msg} (column {error.colno})")
+        except (ValueError, RecursionError) as error:
+            log.problem(path, number, json_problem(error))
             continue
         yield from _paper_or_problem(record, path, number, log, names)
+
+
+def json_problem(error: ValueError | RecursionError) -> str:
+    """The reason a JSON text could not be parsed, in one short phrase."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"bad JSON: {error.msg} (column {error.colno})"
+    if isinstance(error, RecursionError):
+        return "bad JSON: nested too deeply"
+    return f"bad JSON: {str(error).split(';')[0]}"  # e.g. an integer of more than 4,300 digits
 
 
 def _paper_or_problem(record: Any, path: str, line: int, log: ReadLog, names: Mapping) -> Iterator[Paper]:
@@ -54,9 +63,9 @@ def parse_json(text: str, path: str, log: ReadLog, names: Mapping | None = None)
     names = names or DEFAULT_FIELDS
     try:
         document = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:
         log.records += 1
-        log.problem(path, error.lineno, f"bad JSON: {error.msg} (column {error.colno}); file skipped")
+        log.problem(path, getattr(error, "lineno", 1), json_problem(error) + "; file skipped")
         return
     if isinstance(document, dict):
         for key in ("papers", "data", "items", "results"):
