@@ -9,6 +9,7 @@ as a traceback would reach a user); a few run as a real ``kg`` process too.
 from __future__ import annotations
 
 import gzip
+import os
 import json
 import subprocess
 import sys
@@ -104,7 +105,52 @@ def _jsonl_case(index: int, name: str, bad: str, reason: str) -> Case:
     return Case(f"{name}.jsonl", (line(first) + bad + line(second)).encode(), ((2, reason),), (first["id"], second["id"]))
 
 
+def _csv_row(record: dict) -> str:
+    return f'{record["id"]},"{record["title"]}","{record["abstract"]}"\n'
+
+
+def _other_cases(start: int) -> list[Case]:
+    """Files whose framing is hostile: compression, CSV quoting and headers, line ends, names."""
+    g = [good(start + i) for i in range(40)]
+    ids = [r["id"] for r in g]
+    header = "id,title,abstract\n"
+    jsonl = "".join(line(r) for r in g[0:3]).encode()
+    compressed = gzip.compress(jsonl, mtime=0)
+    many = "".join(line(r) for r in g[20:40]).encode()
+    many_gz = gzip.compress(many, mtime=0)
+    corrupt = bytearray(many_gz)
+    corrupt[len(corrupt) // 2 : len(corrupt) // 2 + 8] = b"\xff" * 8
+    return [
+        Case("trailing-garbage.jsonl.gz", compressed + b"garbage after the data", ((4, "after the end of the gzip"),),
+             tuple(ids[0:3])),
+        Case("two-members-and-zero-padding.jsonl.gz", compressed + gzip.compress(line(g[3]).encode(), mtime=0) + b"\0" * 64,
+             (), (*ids[0:3], ids[3])),
+        Case("truncated.jsonl.gz", many_gz[: len(many_gz) - 30], ((None, "gzip data ends early"),), (ids[20],)),
+        Case("corrupt-deflate.jsonl.gz", bytes(corrupt), ((None, "corrupt gzip data"),), ()),
+        Case("unterminated-quote.csv", (header + _csv_row(g[4]) + f'{g[5]["id"]},"Broken title,"no end\n'
+                                        + _csv_row(g[6]) + _csv_row(g[7])).encode(),
+             ((3, "bad CSV"),), (ids[4], ids[6], ids[7])),
+        Case("unterminated-quote-at-end.csv", (header + _csv_row(g[8]) + f'{g[9]["id"]},"Broken title,no end\n'
+                                               + "just words\n").encode(),
+             ((3, "bad CSV"), (4, "row has 1 fields")), (ids[8],)),
+        Case("duplicate-header.csv", (header.replace("abstract", "title") + _csv_row(g[10])).encode(),
+             ((1, "the header names 'title' twice"),), ()),
+        Case("no-header.csv", _csv_row(g[11]).encode(), ((1, "no title or abstract column"),), ()),
+        Case("leading-blank-lines.csv", ("\n\n" + header + _csv_row(g[12])).encode(), (), (ids[12],)),
+        Case("cr-only.jsonl", (line(g[13]) + "{bad\n" + line(g[14])).replace("\n", "\r").encode(),
+             ((2, "bad JSON"),), (ids[13], ids[14])),
+        Case("cr-only.csv", (header + _csv_row(g[15]) + _csv_row(g[16])).replace("\n", "\r").encode(), (),
+             (ids[15], ids[16])),
+        Case("bad-byte-in-a-record.json", ("[\n" + json.dumps(g[17]) + ",\n" +
+                                           json.dumps({**g[18], "title": "Bad \udcff"}).replace("\\udcff", "\udcff")
+                                           + ",\n" + json.dumps(g[19]) + "\n]\n").encode("utf-8", "surrogateescape"),
+             ((3, "undecodable bytes"),), (ids[17], ids[19])),
+        Case("empty.jsonl", b"", ((1, "empty file"),), ()),
+    ]
+
+
 CASES = [_jsonl_case(i, name, *_JSONL_CASES[name]) for i, name in enumerate(sorted(_JSONL_CASES))]
+CASES += _other_cases(len(CASES) * 2 + 1)
 
 
 @pytest.fixture(scope="module")
@@ -132,5 +178,26 @@ def test_a_hostile_record_is_one_counted_skip_and_the_good_records_survive(hosti
     reported = [text for text in skipped_lines(stderr) if text.startswith(f"skipped {path}:")]
     assert len(reported) == len(case.skips), reported
     for text, (number, reason) in zip(reported, case.skips):
-        assert text.startswith(f"skipped {path}:{number}: ") and reason in text, (text, number, reason)
+        assert text.startswith(f"skipped {path}:{number if number else ''}") and reason in text, (text, number, reason)
     assert set(case.good) <= ids
+
+
+def test_file_names_with_undecodable_bytes_and_control_characters_export_readable_files(tmp_path):
+    import networkx as nx
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"odd-\xff-name\x01\x1b.jsonl")
+    (folder / name).write_text(line(good(901)) + "{bad\n")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(folder), "--out", str(out), "--jobs", "1",
+                             "--no-cache", "--only", "graphml", "--only", "json"],
+                            capture_output=True, cwd=ROOT, timeout=300)
+    stderr = result.stderr.decode("utf-8")  # what kg prints is UTF-8, whatever the file name held
+    assert result.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "odd-\ufffd-name  .jsonl:2: bad JSON" in stderr
+    graph = nx.read_graphml(out / "graph.graphml")
+    sources = {attrs["source"] for _, attrs in graph.nodes(data=True) if "source" in attrs}
+    assert sources == {str(folder / "odd-\ufffd-name  .jsonl")}
+    assert "2401.00901" in built_ids(out)
