@@ -33,12 +33,32 @@ def field_names(overrides: Mapping[str, str] | None = None) -> dict[str, tuple[s
     return names
 
 
+MAX_TEXT_CHARS = 1_000_000
+"""The longest title or abstract kept (spaCy's ``max_length``); a longer one skips its record."""
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+               float: "a number", type(None): "null"}
+
+
 def _first(record: Mapping[str, Any], names: Iterable[str]) -> Any:
     for name in names:
         value = record.get(name)
         if value not in (None, "", []):
             return value
     return None
+
+
+def _wrong(prop: str, value: Any, expected: str) -> ValueError:
+    return ValueError(f"{prop} is {_JSON_TYPES.get(type(value), type(value).__name__)}, not {expected}")
+
+
+def _scalar(value: Any, prop: str, numbers: bool = False) -> str | None:
+    """A string property (an integer too when ``numbers``) as text; anything else is unusable."""
+    if value is None or isinstance(value, str):
+        return value
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise _wrong(prop, value, "a string" + (" or an integer" if numbers else ""))
 
 
 def _as_names(value: Any) -> tuple[str, ...]:
@@ -48,35 +68,49 @@ def _as_names(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         parts = re.split(r",\s*|\s+and\s+|;\s*", value)
     elif isinstance(value, list):
-        parts = [item.get("name", "") if isinstance(item, dict) else str(item) for item in value]
+        parts = []
+        for item in value:
+            name = item.get("name") if isinstance(item, dict) else item
+            if not isinstance(name, str):
+                raise _wrong("authors", name, 'a string or {"name": "..."} in the list')
+            parts.append(name)
     else:
-        parts = [str(value)]
+        raise _wrong("authors", value, "a string or a list of names")
     return tuple(name for name in (clean_text(p) for p in parts) if name)
 
 
 def _as_categories(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    parts = value.split() if isinstance(value, str) else [str(v) for v in value]
+    if isinstance(value, str):
+        parts = value.split()
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        parts = value
+    else:
+        raise _wrong("categories", value, "a string or a list of strings")
     return tuple(dict.fromkeys(clean_text(p) for p in parts if clean_text(p)))
+
+
+def _text(value: Any, prop: str) -> str:
+    if not isinstance(value, str) or not clean_text(value):
+        raise ValueError(f"missing {prop}" if value is None or isinstance(value, str) else
+                         str(_wrong(prop, value, "a string")))
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError(f"{prop} has {len(value):,} characters, more than the {MAX_TEXT_CHARS:,} kg reads")
+    return clean_text(value)
 
 
 def paper_from_record(record: Mapping[str, Any], source: str, names: Mapping[str, tuple[str, ...]]) -> Paper:
     """A Paper from one raw record; raises ValueError with a readable reason when it is unusable."""
     if isinstance(record.get("paper"), dict):  # Hugging Face daily-papers API items nest the paper
         record = {**{k: v for k, v in record.items() if k != "paper"}, **record["paper"]}
-    title_value = _first(record, names["title"])
-    abstract_value = _first(record, names["abstract"])
-    if not isinstance(title_value, str) or not clean_text(title_value):
-        raise ValueError("missing title")
-    if not isinstance(abstract_value, str) or not clean_text(abstract_value):
-        raise ValueError("missing abstract")
-    title, abstract = clean_text(title_value), clean_text(abstract_value)
+    title = _text(_first(record, names["title"]), "title")
+    abstract = _text(_first(record, names["abstract"]), "abstract")
 
-    raw_id = _first(record, names["id"])
-    raw_url = _first(record, names["url"])
-    url = clean_text(str(raw_url)) if raw_url is not None else None
-    arxiv_id = normalise_arxiv_id(str(raw_id)) if raw_id is not None else None
+    raw_id = _scalar(_first(record, names["id"]), "id", numbers=True)
+    raw_url = _scalar(_first(record, names["url"]), "url")
+    url = clean_text(raw_url) if raw_url is not None else None
+    arxiv_id = normalise_arxiv_id(raw_id) if raw_id is not None else None
     if arxiv_id is None and url:
         arxiv_id = normalise_arxiv_id(url)
     if url and not is_http_url(url):
@@ -84,8 +118,8 @@ def paper_from_record(record: Mapping[str, Any], source: str, names: Mapping[str
     if url is None and arxiv_id:
         url = f"https://arxiv.org/abs/{arxiv_id}"
 
-    raw_date = _first(record, names["published"])
-    published = normalise_date(str(raw_date)) if raw_date is not None else None
+    raw_date = _scalar(_first(record, names["published"]), "published", numbers=True)
+    published = normalise_date(raw_date) if raw_date is not None else None
     if published is None and arxiv_id:
         published = month_of_arxiv_id(arxiv_id)
 

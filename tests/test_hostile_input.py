@@ -1,0 +1,203 @@
+"""Hostile input: every malformed record is one ``skipped FILE:LINE: reason`` line, counted,
+and the good records around it reach graph.json; a file or setting that cannot be used at
+all is one ``kg: error:`` line with its exit code. Never a traceback.
+
+The cases run in-process (click's runner; an exception escaping the command fails the test
+as a traceback would reach a user); a few run as a real ``kg`` process too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from kg.cli import main
+
+ABSTRACT = ("We propose {name}, a convolutional model for image classification, and evaluate it on "
+            "ImageNet and CIFAR-10 against ResNet-50 baselines with strong results.")
+
+
+def good(n: int) -> dict:
+    return {"id": f"2401.{n:05d}", "title": f"Good paper number {n}", "abstract": ABSTRACT.format(name=f"GoodNet{n}")}
+
+
+def line(record) -> str:
+    return json.dumps(record) + "\n"
+
+
+def run_kg(*args: str, cwd: Path | None = None):
+    """``kg ARGS`` in this process: (exit code, stdout, stderr); any exception escaping it fails."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        pytest.fail("Traceback reached the user:\n" + "".join(traceback.format_exception(*result.exc_info)))
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+def built_ids(out: Path) -> set[str]:
+    doc = json.loads((out / "graph.json").read_text())
+    return {node["paper_id"] for node in doc["nodes"] if "paper_id" in node}
+
+
+def build(tmp_path: Path, *inputs: Path, extra: tuple[str, ...] = ()):
+    out = tmp_path / "out"
+    code, stdout, stderr = run_kg("build", *map(str, inputs), "--out", str(out), "--only", "json", "--jobs", "1",
+                                  "--no-cache", *extra)
+    return out, code, stdout, stderr
+
+
+def skipped_lines(stderr: str) -> list[str]:
+    return [text for text in stderr.splitlines() if text.startswith("skipped ")]
+
+
+# name, file content (str or bytes), the reason expected in the one skipped line, its line number
+_JSONL_CASES = {
+    "categories-number": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "categories": 7}\n', "categories"),
+    "categories-true": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "categories": true}\n', "categories"),
+    "categories-nan": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "categories": NaN}\n', "categories"),
+    "categories-float": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "categories": 1.5}\n', "categories"),
+    "categories-nested": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "categories": [["cs.LG"]]}\n',
+                          "categories"),
+    "author-name-null": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "authors": [{"name": null}]}\n',
+                         "authors"),
+    "authors-number": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "authors": 12}\n', "authors"),
+    "authors-object": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "authors": {"a": 1}}\n', "authors"),
+    "id-object": ('{"id": {"x": 1}, "title": "T", "abstract": "A b c."}\n', "id"),
+    "id-float-nan": ('{"id": NaN, "title": "T", "abstract": "A b c."}\n', "id"),
+    "url-list": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "url": ["http://x"]}\n', "url"),
+    "published-object": ('{"id": "2402.00001", "title": "T", "abstract": "A b c.", "published": {"y": 1}}\n',
+                         "published"),
+    "title-number": ('{"id": "2402.00001", "title": 5, "abstract": "A b c."}\n', "title"),
+    "deep-nesting": ("[" * 100_000 + "\n", "bad JSON"),
+    "deep-nesting-object": ('{"a":' * 100_000 + "\n", "bad JSON"),
+    "huge-integer": ('{"id": ' + "9" * 5000 + ', "title": "T", "abstract": "A b c."}\n', "bad JSON"),
+    "array-line": ('["not", "a", "record"]\n', "not an object"),
+    "bare-string": ('"just a string"\n', "not an object"),
+    "long-abstract": (line({"id": "2402.00001", "title": "Long", "abstract": "word " * 250_001}), "characters"),
+    "long-title": (line({"id": "2402.00001", "title": "T" * 1_000_001, "abstract": "A b c."}), "characters"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile file: its name, bytes, the ``(line, reason)`` of each skip it must report,
+    and the ids of the good records in it that must reach graph.json."""
+
+    name: str
+    content: bytes
+    skips: tuple[tuple[int, str], ...]
+    good: tuple[str, ...]
+
+
+def _jsonl_case(index: int, name: str, bad: str, reason: str) -> Case:
+    first, second = good(2 * index + 1), good(2 * index + 2)
+    return Case(f"{name}.jsonl", (line(first) + bad + line(second)).encode(), ((2, reason),), (first["id"], second["id"]))
+
+
+def _csv_row(record: dict) -> str:
+    return f'{record["id"]},"{record["title"]}","{record["abstract"]}"\n'
+
+
+def _other_cases(start: int) -> list[Case]:
+    """Files whose framing is hostile: compression, CSV quoting and headers, line ends, names."""
+    g = [good(start + i) for i in range(40)]
+    ids = [r["id"] for r in g]
+    header = "id,title,abstract\n"
+    jsonl = "".join(line(r) for r in g[0:3]).encode()
+    compressed = gzip.compress(jsonl, mtime=0)
+    many = "".join(line(r) for r in g[20:40]).encode()
+    many_gz = gzip.compress(many, mtime=0)
+    corrupt = bytearray(many_gz)
+    corrupt[len(corrupt) // 2 : len(corrupt) // 2 + 8] = b"\xff" * 8
+    return [
+        Case("trailing-garbage.jsonl.gz", compressed + b"garbage after the data", ((4, "after the end of the gzip"),),
+             tuple(ids[0:3])),
+        Case("two-members-and-zero-padding.jsonl.gz", compressed + gzip.compress(line(g[3]).encode(), mtime=0) + b"\0" * 64,
+             (), (*ids[0:3], ids[3])),
+        Case("truncated.jsonl.gz", many_gz[: len(many_gz) - 30], ((None, "gzip data ends early"),), (ids[20],)),
+        Case("corrupt-deflate.jsonl.gz", bytes(corrupt), ((None, "corrupt gzip data"),), ()),
+        Case("unterminated-quote.csv", (header + _csv_row(g[4]) + f'{g[5]["id"]},"Broken title,"no end\n'
+                                        + _csv_row(g[6]) + _csv_row(g[7])).encode(),
+             ((3, "bad CSV"),), (ids[4], ids[6], ids[7])),
+        Case("unterminated-quote-at-end.csv", (header + _csv_row(g[8]) + f'{g[9]["id"]},"Broken title,no end\n'
+                                               + "just words\n").encode(),
+             ((3, "bad CSV"), (4, "row has 1 fields")), (ids[8],)),
+        Case("duplicate-header.csv", (header.replace("abstract", "title") + _csv_row(g[10])).encode(),
+             ((1, "the header names 'title' twice"),), ()),
+        Case("no-header.csv", _csv_row(g[11]).encode(), ((1, "no title or abstract column"),), ()),
+        Case("leading-blank-lines.csv", ("\n\n" + header + _csv_row(g[12])).encode(), (), (ids[12],)),
+        Case("cr-only.jsonl", (line(g[13]) + "{bad\n" + line(g[14])).replace("\n", "\r").encode(),
+             ((2, "bad JSON"),), (ids[13], ids[14])),
+        Case("cr-only.csv", (header + _csv_row(g[15]) + _csv_row(g[16])).replace("\n", "\r").encode(), (),
+             (ids[15], ids[16])),
+        Case("bad-byte-in-a-record.json", ("[\n" + json.dumps(g[17]) + ",\n" +
+                                           json.dumps({**g[18], "title": "Bad \udcff"}).replace("\\udcff", "\udcff")
+                                           + ",\n" + json.dumps(g[19]) + "\n]\n").encode("utf-8", "surrogateescape"),
+             ((3, "undecodable bytes"),), (ids[17], ids[19])),
+        Case("empty.jsonl", b"", ((1, "empty file"),), ()),
+    ]
+
+
+CASES = [_jsonl_case(i, name, *_JSONL_CASES[name]) for i, name in enumerate(sorted(_JSONL_CASES))]
+CASES += _other_cases(len(CASES) * 2 + 1)
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """One build of every hostile file together (a build costs seconds; the files are independent)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    for case in CASES:
+        (folder / "in" / case.name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "in" / case.name).write_bytes(case.content)
+    out, code, stdout, stderr = build(folder, folder / "in")
+    return folder / "in", code, stdout, stderr, built_ids(out)
+
+
+def test_the_hostile_build_exits_0_and_counts_every_skip(hostile_build):
+    _, code, stdout, stderr, _ = hostile_build
+    assert code == 0, stderr
+    assert f"{sum(len(c.skips) for c in CASES)} skipped" in stdout
+    assert not [text for text in stderr.splitlines() if not text.startswith("skipped ")], stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_a_hostile_record_is_one_counted_skip_and_the_good_records_survive(hostile_build, case):
+    folder, _, _, stderr, ids = hostile_build
+    path = folder / case.name
+    reported = [text for text in skipped_lines(stderr) if text.startswith(f"skipped {path}:")]
+    assert len(reported) == len(case.skips), reported
+    for text, (number, reason) in zip(reported, case.skips):
+        assert text.startswith(f"skipped {path}:{number if number else ''}") and reason in text, (text, number, reason)
+    assert set(case.good) <= ids
+
+
+def test_file_names_with_undecodable_bytes_and_control_characters_export_readable_files(tmp_path):
+    import networkx as nx
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"odd-\xff-name\x01\x1b.jsonl")
+    (folder / name).write_text(line(good(901)) + "{bad\n")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(folder), "--out", str(out), "--jobs", "1",
+                             "--no-cache", "--only", "graphml", "--only", "json"],
+                            capture_output=True, cwd=ROOT, timeout=300)
+    stderr = result.stderr.decode("utf-8")  # what kg prints is UTF-8, whatever the file name held
+    assert result.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "odd-\ufffd-name  .jsonl:2: bad JSON" in stderr
+    graph = nx.read_graphml(out / "graph.graphml")
+    sources = {attrs["source"] for _, attrs in graph.nodes(data=True) if "source" in attrs}
+    assert sources == {str(folder / "odd-\ufffd-name  .jsonl")}
+    assert "2401.00901" in built_ids(out)
