@@ -193,11 +193,34 @@ RELATION_ENDPOINTS = {
 
 # --- what sinks add ---------------------------------------------------------------------------
 
+LABEL, WEIGHT = "label", "weight"
+COLOR_R, COLOR_G, COLOR_B, SIZE, X, Y = "r", "g", "b", "size", "x", "y"
 SINK_NODE_EXTRAS = {
-    "labels": "the node's labels (GraphML: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
-    "name": "GraphML only: display name for Cytoscape, the paper title or the concept name",
+    "labels": "the node's labels (GraphML and CSV: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
+    "name": "GraphML: the node id again (Cytoscape's name column; unique, so igraph's name index works)",
+    LABEL: "display label: the concept name, or the paper title cut to 60 characters",
+    COLOR_R: "display colour, red 0-255: by node type (Paper, Method, Model, Dataset, Benchmark, Task)",
+    COLOR_G: "display colour, green 0-255",
+    COLOR_B: "display colour, blue 0-255",
+    SIZE: "display size 4-100: a concept by its paper count, a paper by its degree (log scale)",
+    X: "layout x, centred, within +-5000 (Gephi keeps it as written); absent above 5,000 nodes",
+    Y: "layout y, pointing up as in Gephi; absent above 5,000 nodes",
 }
-SINK_EDGE_EXTRAS = {"interaction": "GraphML only: the relation type (Cytoscape's edge label)"}
+"""Display attributes the file sinks add to every node (GraphML, GEXF as viz, cyjs, CSV, JSON)."""
+SINK_NODE_TYPES = {COLOR_R: INT, COLOR_G: INT, COLOR_B: INT, SIZE: FLOAT, X: FLOAT, Y: FLOAT}
+"""The sink extras that are not strings."""
+SINK_EDGE_EXTRAS = {
+    "interaction": "GraphML and cyjs: the relation type (Cytoscape's edge label)",
+    LABEL: "display label: the relation type",
+    WEIGHT: "on every edge: RELATED_TO the IDF sum of the shared concepts; a paper-concept relation its "
+            "mention_count (the mentions supporting it)",
+    "directed": "false for RELATED_TO (symmetric: one edge per pair, stored from the smaller paper id), "
+                "true for the paper-concept relations",
+}
+SINK_EDGE_TYPES = {WEIGHT: FLOAT, "directed": BOOL}
+LEAN_OMITTED = frozenset({"abstract", "fields", "starts", "ends", "texts", "sentences", "rules", "triggers"})
+"""What ``--lean`` leaves out of the file exports: abstracts and the per-mention evidence
+(``mention_count`` stays). A lean file reads back with these properties missing."""
 NEO4J_BUILD = "kg_build"
 SINK_NEO4J_EXTRAS = {
     NEO4J_BUILD: "Neo4j only, on every node and relationship an export writes: that export's id. "
@@ -213,7 +236,8 @@ node's own id (``paper:…``) is ``id``, and Gephi takes an attribute named ``id
 
 
 
-def _check_properties(where: str, element: Element, attrs: Mapping[str, Any], ignore: tuple[str, ...]) -> None:
+def _check_properties(where: str, element: Element, attrs: Mapping[str, Any], ignore: tuple[str, ...],
+                      omitted: frozenset[str] = frozenset()) -> None:
     declared = {p.name: p for p in element.properties}
     for name, value in attrs.items():
         if name in ignore:
@@ -223,7 +247,7 @@ def _check_properties(where: str, element: Element, attrs: Mapping[str, Any], ig
             raise SchemaError(f"{where}: property {name!r} is not declared for {element.name}")
         _check_value(where, prop, value)
     for prop in element.properties:
-        if prop.required and prop.name not in attrs:
+        if prop.required and prop.name not in attrs and prop.name not in omitted:
             raise SchemaError(f"{where}: required property {prop.name!r} of {element.name} is missing")
 
 
@@ -239,8 +263,9 @@ def _check_value(where: str, prop: Property, value: Any) -> None:
                 raise SchemaError(f"{where}: {prop.name} holds {member!r}, not {item.__name__}")
 
 
-def check_graph(graph: nx.MultiDiGraph) -> None:
-    """Raise :class:`SchemaError` unless every node and edge follows the schema exactly.
+def check_graph(graph: nx.MultiDiGraph, omitted: frozenset[str] = frozenset()) -> None:
+    """Raise :class:`SchemaError` unless every node and edge follows the schema exactly
+    (``omitted``: required properties that may be missing, as in a :data:`LEAN_OMITTED` file).
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("paper:x", kind="Paper", colour="red")
@@ -257,7 +282,7 @@ def check_graph(graph: nx.MultiDiGraph) -> None:
         element = NODE_KINDS.get(kind)
         if element is None:
             raise SchemaError(f"{where}: unknown kind {kind!r}")
-        _check_properties(where, element, attrs, ignore=(KIND,))
+        _check_properties(where, element, attrs, ignore=(KIND,), omitted=omitted)
         expected_id = node_id(kind, attrs[NODE_KEYS[kind]])
         if node != expected_id:
             raise SchemaError(f"{where}: id should be {expected_id!r}")
@@ -273,7 +298,7 @@ def check_graph(graph: nx.MultiDiGraph) -> None:
         kinds = (graph.nodes[source][KIND], graph.nodes[target][KIND])
         if kinds != RELATION_ENDPOINTS[key]:
             raise SchemaError(f"{where}: {key} links {RELATION_ENDPOINTS[key]}, not {kinds}")
-        _check_properties(where, element, attrs, ignore=())
+        _check_properties(where, element, attrs, ignore=(), omitted=omitted)
 
 
 def describe() -> str:

@@ -42,7 +42,10 @@ def test_graphml_key_ids_are_the_declared_attribute_names(seed_build):
     _, _, out = seed_build
     text = (out / "graph.graphml").read_text(encoding="utf-8")
     keys = re.findall(r'<key id="([^"]+)" for="(node|edge)" attr.name="([^"]+)"', text)
-    assert keys and all(key_id == name for key_id, _, name in keys)
+    node_names = {name for _, kind, name in keys if kind == "node"}
+    assert keys and all(key_id == (f"edge_{name}" if kind == "edge" and name in node_names else name)
+                        for key_id, kind, name in keys)
+    assert ("edge_label", "edge", "label") in keys and len({key_id for key_id, _, _ in keys}) == len(keys)
     assert {name for _, kind, name in keys if kind == "node"} <= DECLARED_NODE
     assert {name for _, kind, name in keys if kind == "edge"} <= DECLARED_EDGE
     assert 'attr.name="id"' not in text  # Gephi takes it for the node id
@@ -115,7 +118,7 @@ def test_a_failed_write_leaves_the_previous_export_intact(seed_build, tmp_path, 
     target = tmp_path / "graph.graphml"
     target.write_text("previous export")
 
-    def broken_writer(graph, handle):
+    def broken_writer(graph, handle, options):
         handle.write("<?xml half written")
         raise OSError("disk full")
 

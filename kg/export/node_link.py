@@ -1,10 +1,13 @@
 """Node-link JSON (D3 and friends): ``{"nodes": [...], "links": [...]}``.
 
 How the schema is written: properties as declared, lists as JSON arrays; each node has
-``id`` (the graph node id, e.g. ``paper:2401.00001``), ``labels`` and its properties — a
-Paper's own ``id`` property would clash, so it is written as ``paper_id`` as in GraphML; each
-link has ``source``, ``target``, ``key`` (the relation type, as NetworkX's node-link format
-names a multigraph edge's key) and its properties. ``networkx.node_link_graph(doc,
+``id`` (the graph node id, e.g. ``paper:2401.00001``), ``labels``, the display attributes of
+:mod:`kg.export.display` (``label``, ``r``/``g``/``b``, ``size``, ``x``/``y``) and its
+properties — a Paper's own ``id`` property would clash, so it is written as ``paper_id`` as in
+GraphML; each link has ``source``, ``target``, ``key`` (the relation type, as NetworkX's
+node-link format names a multigraph edge's key), ``weight`` (see
+:data:`kg.schema.SINK_EDGE_EXTRAS`), ``directed`` (false for the symmetric ``RELATED_TO``)
+and its properties. A ``--lean`` file says so in ``graph.lean``. ``networkx.node_link_graph(doc,
 edges="links")`` reads it back. Sorted, so the same graph always gives the same bytes.
 """
 
@@ -17,23 +20,24 @@ from typing import IO, Iterator
 import networkx as nx
 
 from kg.assemble import sorted_edges
+from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, trimmed
 from kg.export.files import atomic_output
 from kg.export.stored import restored_edge, restored_node
-from kg.schema import KIND, SINK_RENAMED, check_graph, node_labels
-
-_HEADER = {"directed": True, "multigraph": True, "graph": {}}
+from kg.schema import KIND, LEAN_OMITTED, NODE_KINDS, RELATED_TO, RELATIONS, WEIGHT, check_graph, node_labels
 
 
-def _nodes(graph: nx.MultiDiGraph) -> Iterator[dict]:
+def _nodes(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
+    display = node_display(graph)
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
-        props = {SINK_RENAMED.get(k, k): v for k, v in attrs.items() if k != KIND}
-        yield {"id": node, "labels": list(node_labels(attrs)), **props}
+        props = dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))
+        yield {"id": node, "labels": list(node_labels(attrs)), **display[node], **props}
 
 
-def _links(graph: nx.MultiDiGraph) -> Iterator[dict]:
+def _links(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
     for source, target, relation, attrs in sorted_edges(graph):
-        yield {"source": source, "target": target, "key": relation, **attrs}
+        yield {"source": source, "target": target, "key": relation, WEIGHT: edge_weight(relation, attrs),
+               "directed": relation != RELATED_TO, **dict(stored_properties(RELATIONS[relation], attrs, options))}
 
 
 def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
@@ -42,14 +46,16 @@ def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
         handle.write((",\n" if number else "") + json.dumps(element, ensure_ascii=False, sort_keys=True))
 
 
-def write_node_link(graph: nx.MultiDiGraph, path: Path) -> Path:
+def write_node_link(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = ExportOptions()) -> Path:
     """Write ``graph`` as node-link JSON to ``path`` atomically (UTF-8, one line per element),
     element by element, so the document is never whole in memory."""
+    graph = trimmed(graph, options)
+    header = {"directed": True, "multigraph": True, "graph": {"lean": True} if options.lean else {}}
     with atomic_output(path) as handle:
-        handle.write(json.dumps(_HEADER)[:-1] + ',\n"nodes": [\n')
-        _write_joined(handle, _nodes(graph))
+        handle.write(json.dumps(header)[:-1] + ',\n"nodes": [\n')
+        _write_joined(handle, _nodes(graph, options))
         handle.write('\n],\n"links": [\n')
-        _write_joined(handle, _links(graph))
+        _write_joined(handle, _links(graph, options))
         handle.write("\n]}\n")
     return path
 
@@ -63,5 +69,5 @@ def read_node_link(path: Path) -> nx.MultiDiGraph:
     for link in document["links"]:
         graph.add_edge(link["source"], link["target"], key=link["key"],
                        **restored_edge(link["key"], link, lists_as_json=False))
-    check_graph(graph)
+    check_graph(graph, omitted=LEAN_OMITTED if document["graph"].get("lean") else frozenset())
     return graph

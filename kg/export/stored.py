@@ -29,6 +29,7 @@ def restored_edge(relation: str, attrs: dict, lists_as_json: bool) -> dict:
     """An edge's canonical attributes from what a file sink stored for it."""
     out = {}
     for prop in RELATIONS[relation].properties:
-        value = attrs[prop.name]
-        out[prop.name] = json.loads(value) if prop.is_list and lists_as_json else value
+        if prop.name in attrs:  # a lean file has no evidence lists
+            value = attrs[prop.name]
+            out[prop.name] = json.loads(value) if prop.is_list and lists_as_json else value
     return out

@@ -30,6 +30,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 from pyvis.node import Node
 
+from kg.export.display import NODE_STYLE, display_label, layout_graph, node_size, style_label
 from kg.export.files import atomic_output
 from kg.export.graphml import sorted_edges
 from kg.export.html.selection import Selection
@@ -37,9 +38,7 @@ from kg.export.html.layout import cluster_layout
 from kg.read.ids import is_http_url
 from kg.schema import (
     ADDRESSES,
-    BENCHMARK_LABEL,
     COMPARES_WITH,
-    CONCEPT,
     EVALUATES_ON,
     KIND,
     MENTIONS,
@@ -47,21 +46,9 @@ from kg.schema import (
     PROPOSES,
     RELATED_TO,
     RELATIONS,
-    TYPE_LABELS,
     USES,
     node_labels,
 )
-
-NODE_STYLE = {
-    # drawn label: (colour, vis.js shape); the legend follows this order
-    PAPER.name: ("#6b7a8f", "square"),
-    TYPE_LABELS["method"]: ("#4e79a7", "dot"),
-    TYPE_LABELS["model"]: ("#f28e2b", "diamond"),
-    TYPE_LABELS["dataset"]: ("#59a14f", "hexagon"),
-    BENCHMARK_LABEL: ("#b07aa1", "star"),
-    TYPE_LABELS["task"]: ("#e15759", "triangle"),
-}
-
 
 @dataclass(frozen=True)
 class EdgeStyle:
@@ -85,32 +72,7 @@ EDGE_STYLE = {
 PHYSICS_NODE_LIMIT = 1000
 """Above this many nodes the layout is computed in Python only and physics is off."""
 LABEL_LIMIT = 40
-
-
-def style_label(attrs: dict) -> str:
-    """The label a node is drawn as: Paper, or the most specific concept label."""
-    return node_labels(attrs)[-1]
-
-
-def _short(text: str, limit: int = LABEL_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def node_size(graph: nx.MultiDiGraph, node: str) -> float:
-    """A concept grows with its paper count (in the whole corpus), a paper with its degree."""
-    attrs = graph.nodes[node]
-    weight = attrs["paper_count"] if attrs[KIND] == CONCEPT.name else graph.degree(node)
-    return round(8 + 5 * math.log1p(weight), 1)
-
-
-def layout_graph(graph: nx.MultiDiGraph) -> nx.Graph:
-    """The undirected simple graph the layout pulls together: one unit spring per linked pair."""
-    simple = nx.Graph()
-    # sorted: a subgraph view iterates in the order of a Python set, which changes from process
-    # to process, and the layout (so the page's bytes) depends on the order
-    simple.add_nodes_from(sorted(graph.nodes))
-    simple.add_edges_from(sorted((u, v) for u, v, _ in graph.edges(keys=True)))
-    return simple
+"""The page cuts node labels to this many characters."""
 
 
 def _add_node(net: Network, node_id: str, **options) -> None:
@@ -141,7 +103,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
         attrs = graph.nodes[node]
         x, y = positions[node]
         _add_node(net, node, shape=NODE_STYLE[style_label(attrs)][1], group=style_label(attrs),
-                  label=_short(attrs["title"] if attrs[KIND] == PAPER.name else attrs["name"]),
+                  label=display_label(attrs, LABEL_LIMIT),
                   size=node_size(graph, node), x=x, y=y)
     for index, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
         extra = {"width": round(1 + math.log1p(attrs["weight"]) / 2, 2)} if relation == RELATED_TO else {}
