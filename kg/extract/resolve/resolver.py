@@ -101,6 +101,7 @@ class _Draft:
     sentence: tuple[int, int]
     cues: list[tuple[int, int, str, str]] = field(default_factory=list)  # (distance, -length, relation, trigger)
     first_person: bool = False
+    background: bool = False  # an abstract sentence before the first that speaks for the authors
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ class Resolver:
                     sentence=context.sentence_chars[sentence],
                     cues=context.cues_near(span.start, span.end, sentence),
                     first_person=field_name == "title" or sentence in context.first_person,
+                    background=field_name != "title" and sentence < min(context.first_person, default=len(context.sentence_chars)),
                 ))
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
@@ -474,7 +476,10 @@ class Resolver:
         for _, _, relation, trigger in draft.cues:
             if concept_type in allowed[relation]["types"]:
                 return relation, trigger
-        defaults = self.settings.relations["default_when_first_person" if draft.first_person else "default"]
+        if draft.first_person:
+            defaults = self.settings.relations["default_when_first_person"]
+        else:
+            defaults = self.settings.relations["default_in_background" if draft.background else "default"]
         return defaults[concept_type], ""
 
     def _concepts(self, mentions: list[Mention], types: dict[str, tuple[str, bool]],
