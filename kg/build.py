@@ -16,6 +16,7 @@ import networkx as nx
 
 from kg.assemble import LinkSettings, build_graph
 from kg.export import EXPORT_FILES, EXPORTS, write_exports
+from kg.export.display import ExportOptions
 from kg.export.html.selection import automatic_selection
 from kg.extract import Extraction, extract
 from kg.extract.resolve.curation import Curation
@@ -84,13 +85,14 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
           fmt: str | None = None, fields: Mapping[str, str] | None = None,
           links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
           show_progress: bool = False, curation: Curation | None = None, cache_path: Path | None = None,
-          workers: Workers = Workers()) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+          workers: Workers = Workers(), options: ExportOptions = ExportOptions()) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     """Read the inputs, extract, assemble the graph and write its exports into ``out_dir``.
 
     ``formats``: any of :data:`EXPORTS` and :data:`BULK_CSV`; with only the latter no graph is
     assembled (None is returned). ``curation``: user corrections applied in the corpus stage
     (:mod:`kg.extract.curation`). ``cache_path``: the stage-1 cache to reuse and fill (None:
-    none kept); ``workers``: where per-paper work runs (default: this process).
+    none kept); ``workers``: where per-paper work runs (default: this process); ``options``:
+    ``--lean`` / ``--min-papers`` for the file exports (:class:`kg.export.display.ExportOptions`).
     """
     formats = tuple(formats)
     summary = BuildSummary(read=log or ReadLog())
@@ -126,7 +128,7 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
     del extraction  # from here the graph holds all the exports need
     if graph is not None:
         page = automatic_selection(graph) if "html" in graph_formats else None
-        summary.files += write_exports(graph, out_dir, graph_formats, page=page)
+        summary.files += write_exports(graph, out_dir, graph_formats, page=page, options=options)
         if page is not None and page.steps:
             summary.notes.append(f"{EXPORT_FILES['html']}: {page.summary()} "
                                  "Run `kg html GRAPH --focus NAME` or `--top N` on graph.json to render other parts.")

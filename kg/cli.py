@@ -58,6 +58,15 @@ def input_options(function):
     return function
 
 
+def file_options(function):
+    """``--lean`` and ``--min-papers``: what every file export (not html, not Neo4j) leaves out."""
+    function = click.option("--min-papers", type=click.IntRange(1), default=1, show_default=True,
+                            help="Leave concepts in fewer papers (and their edges) out of the file exports.")(function)
+    return click.option("--lean", is_flag=True,
+                        help="Leave abstracts and evidence (sentences, offsets, rules) out of the file exports: "
+                             "what a desktop tool needs.")(function)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -86,9 +95,13 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
               show_default=True, help="Folder the exports are written to.")
-@click.option("--only", "formats", multiple=True, type=click.Choice(["graphml", "json", "html", "neo4j-csv"]),
-              help="Write only these exports (repeatable). Default: graphml, json and html. neo4j-csv: Neo4j "
-                   "bulk-import files in OUT/neo4j-import/, written without assembling the graph when alone.")
+@click.option("--only", "formats", multiple=True,
+              type=click.Choice(["graphml", "json", "html", "gexf", "cyjs", "csv", "neo4j-csv"]),
+              help="Write only these exports (repeatable). Default: graphml, json and html. gexf: graph.gexf "
+                   "(Gephi, with its timeline); cyjs: graph.cyjs (Cytoscape); csv: nodes.csv and edges.csv "
+                   "(pandas); neo4j-csv: Neo4j bulk-import files in OUT/neo4j-import/, written without "
+                   "assembling the graph when alone.")
+@file_options
 @click.option("--top-k", type=click.IntRange(0), default=10, show_default=True,
               help="RELATED_TO links kept per paper (0: none).")
 @click.option("--max-concept-share", type=click.FloatRange(0, 1), default=0.25, show_default=True,
@@ -111,7 +124,8 @@ def main() -> None:
 @input_options
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top_k: int, max_concept_share: float,
           curation_path: Path | None, strict: bool, quiet: bool, jobs: int | None, cache_path: Path | None,
-          no_cache: bool, scheduler: str | None, fmt: str | None, fields: tuple[str, ...]) -> None:
+          no_cache: bool, scheduler: str | None, lean: bool, min_papers: int, fmt: str | None,
+          fields: tuple[str, ...]) -> None:
     """Build the graph of INPUTS (files or folders; default: seeds/) and write its exports.
 
     Malformed records are reported with file and line, counted and skipped; the rest goes on.
@@ -122,6 +136,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top
     from kg.build import EXPORTS
     from kg.build import build as run_build
     from kg.errors import CurationError
+    from kg.export.display import ExportOptions
     from kg.extract.resolve.curation import CURATION_FILE, Curation
     from kg.parallel import Workers
 
@@ -138,7 +153,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top
             list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
             LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet, curation=curation,
             cache_path=None if no_cache else cache_path or out_dir / ".kg-cache.sqlite",
-            workers=Workers(jobs, scheduler),
+            workers=Workers(jobs, scheduler), options=ExportOptions(lean, min_papers),
         )
     except InputError as error:
         _fail(str(error))
@@ -341,7 +356,45 @@ def _neo4j_target(uri: str, user: str, database: str):
 
 @main.group()
 def export() -> None:
-    """Send a graph to a database (kg build writes the file exports)."""
+    """Write a graph to files (kg export files) or send it to a database (kg export neo4j)."""
+
+
+@export.command("files")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
+              show_default=True, help="Folder the files are written to.")
+@click.option("--only", "formats", multiple=True, required=True,
+              type=click.Choice(["graphml", "json", "html", "gexf", "cyjs", "csv"]),
+              help="The files to write (repeatable): graph.graphml, graph.json, graph.html, graph.gexf, "
+                   "graph.cyjs, or nodes.csv and edges.csv.")
+@file_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the files written.")
+@input_options
+def export_files(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], lean: bool, min_papers: int,
+                 quiet: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
+    """Write a graph's files. SOURCES is a graph kg build wrote (graph.json or graph.graphml) or
+    inputs to build one from in memory; default: exports/graph.json. Each file appears atomically.
+
+    \b
+    Example:
+      kg export files exports/graph.json --only gexf --only csv --lean --min-papers 2 --out lean/
+    """
+    from kg.build import graph_of
+    from kg.export import is_graph_file, read_graph, write_exports
+    from kg.export.display import ExportOptions
+
+    sources = sources or (Path("exports/graph.json"),)
+    try:
+        if len(sources) == 1 and is_graph_file(sources[0]):
+            graph = read_graph(sources[0])
+        else:
+            log = ReadLog(on_problem=None if quiet else _report_problem)
+            graph = graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
+        written = write_exports(graph, out_dir, dict.fromkeys(formats), options=ExportOptions(lean, min_papers))
+    except (InputError, ValueError, OSError) as error:
+        _fail(str(error))
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 @export.command("neo4j")

@@ -195,6 +195,7 @@ RELATION_ENDPOINTS = {
 
 LABEL, WEIGHT = "label", "weight"
 COLOR_R, COLOR_G, COLOR_B, SIZE, X, Y = "r", "g", "b", "size", "x", "y"
+START, END = "start", "end"
 SINK_NODE_EXTRAS = {
     "labels": "the node's labels (GraphML and CSV: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
     "name": "GraphML: the node id again (Cytoscape's name column; unique, so igraph's name index works)",
@@ -205,6 +206,8 @@ SINK_NODE_EXTRAS = {
     SIZE: "display size 4-100: a concept by its paper count, a paper by its degree (log scale)",
     X: "layout x, centred, within +-5000 (Gephi keeps it as written); absent above 5,000 nodes",
     Y: "layout y, pointing up as in Gephi; absent above 5,000 nodes",
+    START: "papers with a date: the first day 'published' covers, YYYY-MM-DD (GEXF: the node's interval)",
+    END: "papers with a date: the last day 'published' covers (the month's last day for YYYY-MM)",
 }
 """Display attributes the file sinks add to every node (GraphML, GEXF as viz, cyjs, CSV, JSON)."""
 SINK_NODE_TYPES = {COLOR_R: INT, COLOR_G: INT, COLOR_B: INT, SIZE: FLOAT, X: FLOAT, Y: FLOAT}

@@ -11,26 +11,38 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
+from kg.export.display import ExportOptions
+
 EXPORTS = ("graphml", "json", "html")
-"""The file exports of the assembled graph, and the default."""
-EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html"}
+"""The default file exports of the assembled graph."""
+FILE_EXPORTS = ("graphml", "json", "html", "gexf", "cyjs", "csv")
+"""Every file export ``kg build --only`` and ``kg export files --only`` choose from."""
+EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html", "gexf": "graph.gexf",
+                "cyjs": "graph.cyjs", "csv": "nodes.csv + edges.csv"}
 
 
 def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,
-                  title: str = "kg graph", page=None) -> list[Path]:
+                  title: str = "kg graph", page=None, options: ExportOptions = ExportOptions()) -> list[Path]:
     """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.
     The HTML page shows ``page``, a :class:`kg.export.html.Selection` (default:
-    :func:`kg.export.html.automatic_selection`)."""
+    :func:`kg.export.html.automatic_selection`); ``options`` (lean, min_papers) apply to the
+    other files."""
+    from kg.export.cyjs import write_cyjs
+    from kg.export.gexf import write_gexf
     from kg.export.graphml import write_graphml
     from kg.export.html import automatic_selection, write_html
     from kg.export.node_link import write_node_link
+    from kg.export.tables import write_tables
 
-    writers: dict[str, Callable[[nx.MultiDiGraph, Path], Path]] = {
-        "graphml": write_graphml,
-        "json": write_node_link,
-        "html": lambda g, p: write_html(page or automatic_selection(g), p, title=title),
+    writers: dict[str, Callable[[], list[Path]]] = {
+        "graphml": lambda: [write_graphml(graph, out_dir / EXPORT_FILES["graphml"], options)],
+        "json": lambda: [write_node_link(graph, out_dir / EXPORT_FILES["json"], options)],
+        "html": lambda: [write_html(page or automatic_selection(graph), out_dir / EXPORT_FILES["html"], title=title)],
+        "gexf": lambda: [write_gexf(graph, out_dir / EXPORT_FILES["gexf"], options)],
+        "cyjs": lambda: [write_cyjs(graph, out_dir / EXPORT_FILES["cyjs"], options, title=title)],
+        "csv": lambda: write_tables(graph, out_dir, options),
     }
-    return [writers[name](graph, out_dir / EXPORT_FILES[name]) for name in formats]
+    return [path for name in formats for path in writers[name]()]
 
 
 def is_graph_file(path: Path) -> bool:

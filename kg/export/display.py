@@ -14,6 +14,7 @@ centred within ±5000 with y pointing up: exactly what Gephi's import scaler lea
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass
 from typing import Iterator
@@ -33,6 +34,8 @@ from kg.schema import (
     RELATED_TO,
     SINK_RENAMED,
     SIZE,
+    START,
+    END,
     TYPE_LABELS,
     WEIGHT,
     Element,
@@ -55,6 +58,7 @@ LABEL_LIMIT = 60
 LAYOUT_NODE_LIMIT = 5000
 """Files of larger graphs carry no positions (the layout is quadratic in a community's size)."""
 MIN_SIZE, MAX_SIZE, MAX_COORDINATE = 4.0, 100.0, 5000.0
+_PUBLISHED = PAPER.prop("published").name
 
 
 @dataclass(frozen=True)
@@ -110,12 +114,25 @@ def trimmed(graph: nx.MultiDiGraph, options: ExportOptions) -> nx.MultiDiGraph:
                             or nodes[node]["paper_count"] >= options.min_papers)
 
 
+def date_interval(published: str) -> tuple[str, str]:
+    """The days a ``published`` date spans: one day, or a whole month.
+
+    >>> date_interval("2025-02"), date_interval("2025-03-14")
+    (('2025-02-01', '2025-02-28'), ('2025-03-14', '2025-03-14'))
+    """
+    if len(published) == 7:
+        year, month = int(published[:4]), int(published[5:])
+        return f"{published}-01", f"{published}-{calendar.monthrange(year, month)[1]:02d}"
+    return published, published
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
 def node_display(graph: nx.MultiDiGraph) -> dict[str, dict]:
-    """Per node: label, r, g, b, size and (up to :data:`LAYOUT_NODE_LIMIT` nodes) x, y."""
+    """Per node: label, r, g, b, size, (up to :data:`LAYOUT_NODE_LIMIT` nodes) x, y, and for a
+    paper with a date the start and end days it covers."""
     raw = {node: node_size(graph, node) for node in graph.nodes}
     low, high = min(raw.values(), default=0.0), max(raw.values(), default=0.0)
     span = high - low
@@ -138,6 +155,8 @@ def node_display(graph: nx.MultiDiGraph) -> dict[str, dict]:
         shown = {LABEL: display_label(attrs), COLOR_R: red, COLOR_G: green, COLOR_B: blue, SIZE: round(size, 2)}
         if node in positions:
             shown[X], shown[Y] = positions[node]
+        if _PUBLISHED in attrs:
+            shown[START], shown[END] = date_interval(attrs[_PUBLISHED])
         out[node] = shown
     return out
 

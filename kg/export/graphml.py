@@ -94,7 +94,7 @@ def _keys() -> Iterator[tuple[str, str, str, str]]:
             yield (_EDGE_KEY_IDS.get(name, name) if domain == "edge" else name), domain, name, kind
 
 
-def _text(value: object, name: str) -> str:
+def attribute_text(value: object, name: str) -> str:
     """An attribute's text: lists as JSON, booleans lowercase, the rest as ``str``."""
     if name in _LIST_NAMES:
         return json.dumps(value, ensure_ascii=False)
@@ -104,7 +104,7 @@ def _text(value: object, name: str) -> str:
 
 
 def _data(items: Iterator[tuple[str, object]], key_ids: dict[str, str]) -> str:
-    return "".join(f'      <data key="{key_ids.get(name, name)}">{_text(value, name).translate(_TEXT_ESCAPES)}</data>\n'
+    return "".join(f'      <data key="{key_ids.get(name, name)}">{attribute_text(value, name).translate(_TEXT_ESCAPES)}</data>\n'
                    for name, value in items)
 
 

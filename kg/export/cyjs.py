@@ -1,0 +1,55 @@
+"""Cytoscape's ``.cyjs`` (Cytoscape desktop's JSON and Cytoscape.js ``elements``).
+
+``{"data": {...}, "elements": {"nodes": [{"data": {"id", "name", ...}, "position": {x, y},
+"classes": "Paper"}], "edges": [{"data": {"id", "source", "target", "interaction", ...},
+"classes": "USES"}]}}``. Node ``data`` holds ``name`` (Cytoscape's label column: the display
+label), ``labels`` and the display attributes of :mod:`kg.export.display`, then the
+properties (lists as JSON arrays); ``position`` is the layout with y pointing down, as
+Cytoscape draws it (so the picture matches Gephi's). Edge ``data`` holds ``interaction``
+(Cytoscape's edge type), ``label``, ``weight``, ``directed`` (false for ``RELATED_TO``; the
+format has no undirected edge, a style can hide its arrow) and the properties. Every edge's
+ends are nodes of the file and every id is unique: Cytoscape.js builds no graph at all for a
+file that breaks either rule. Load it with ``cytoscape({elements: doc.elements, layout:
+{name: "preset"}})``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from kg.assemble import sorted_edges
+from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, style_label, trimmed
+from kg.export.files import atomic_output
+from kg.schema import KIND, LABEL, NODE_KINDS, RELATED_TO, RELATIONS, WEIGHT, X, Y, node_labels
+
+
+def _line(element: dict) -> str:
+    return json.dumps(element, ensure_ascii=False, sort_keys=True)
+
+
+def write_cyjs(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = ExportOptions(),
+               title: str = "kg graph") -> Path:
+    """Write ``graph`` as ``.cyjs`` to ``path`` atomically, one element a line."""
+    graph = trimmed(graph, options)
+    display = node_display(graph)
+    with atomic_output(path) as handle:
+        handle.write('{"data": ' + _line({"name": title}) + ',\n"elements": {"nodes": [\n')
+        for number, node in enumerate(sorted(graph.nodes)):
+            attrs, shown = graph.nodes[node], dict(display[node])
+            element = {"data": {"id": node, "name": shown[LABEL], "labels": list(node_labels(attrs)), **shown,
+                                **dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))},
+                       "classes": style_label(attrs)}
+            if X in shown:
+                element["position"] = {"x": shown[X], "y": -shown[Y]}
+            handle.write((",\n" if number else "") + _line(element))
+        handle.write('\n],\n"edges": [\n')
+        for number, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
+            data = {"id": f"e{number}", "source": source, "target": target, "interaction": relation,
+                    LABEL: relation, WEIGHT: edge_weight(relation, attrs), "directed": relation != RELATED_TO,
+                    **dict(stored_properties(RELATIONS[relation], attrs, options))}
+            handle.write((",\n" if number else "") + _line({"data": data, "classes": relation}))
+        handle.write("\n]}}\n")
+    return path
