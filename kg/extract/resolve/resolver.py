@@ -42,6 +42,7 @@ RESOLVE_DATA = Path(__file__).parent / "data"
 
 _VERSIONED = "name-version"
 _DEFINED_ELSEWHERE = "defined-long-form"
+_PROPOSED_NAME_USE = "proposed-name-use"
 _CURATED_ALIAS = "curation-alias"
 
 # Rules in three tiers: when spans overlap, a lower tier wins, then the longer span. A name with
@@ -242,13 +243,12 @@ class Resolver:
         (``long_forms``: see :meth:`long_form_matcher`)."""
         abbreviations = {a.short: concept_key(a.long) for a in spotted.abbreviations}
         drafts: list[_Draft] = []
-        for field_name in FIELDS:
-            tokens = spotted.tokens.get(field_name)
-            if tokens is None:
-                continue
-            doc = tokens.to_doc(self.nlp.vocab)
+        docs = {name: spotted.tokens[name].to_doc(self.nlp.vocab) for name in FIELDS if spotted.tokens.get(name) is not None}
+        proposed_names = self._proposed_names(docs, spotted)
+        for field_name, doc in docs.items():
             context = _SentenceContext(doc, self)
-            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms):
+            for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms,
+                                                             proposed_names):
                 span = doc.char_span(start, end)
                 key = self._key(span.text, abbreviations)
                 if not key:
@@ -267,11 +267,29 @@ class Resolver:
                 ))
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
+    def _proposed_names(self, docs: dict[str, Doc], spotted: SpottedPaper) -> set[tuple[str, ...]]:
+        """The words of each name the paper introduces ("we introduce Instella, a family of ...")."""
+        names = set()
+        for candidate in spotted.candidates:
+            if candidate.rule in self.proposal_rules and candidate.field in docs:
+                span = docs[candidate.field].char_span(candidate.start, candidate.end)
+                if span is not None and span.text[:1].isupper():
+                    names.add(tuple(t.text for t in span))
+        return names
+
     def _candidate_spans(self, doc: Doc, field_name: str, spotted: SpottedPaper, rule_weights: dict[str, int],
-                         long_forms: PhraseMatcher | None) -> list[tuple[tuple[int, int], list[_Found]]]:
-        """Stage-1 candidates, lexicon matches and long forms defined in the corpus, grouped by
-        span, overlaps removed."""
+                         long_forms: PhraseMatcher | None, proposed_names: set[tuple[str, ...]] = frozenset(),
+                         ) -> list[tuple[tuple[int, int], list[_Found]]]:
+        """Stage-1 candidates, lexicon matches, long forms defined in the corpus and every
+        occurrence of a name the paper introduces, grouped by span, overlaps removed."""
         by_span: dict[tuple[int, int], list[_Found]] = defaultdict(list)
+        if proposed_names:
+            words = [t.text for t in doc]
+            for name in proposed_names:
+                for i in range(len(words) - len(name) + 1):
+                    if tuple(words[i:i + len(name)]) == name:
+                        span = doc[i:i + len(name)]
+                        by_span[(span.start_char, span.end_char)].append((_PROPOSED_NAME_USE, None, 1, None))
         for candidate in spotted.candidates:
             if candidate.field == field_name:
                 by_span[(candidate.start, candidate.end)].append(

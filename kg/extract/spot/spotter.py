@@ -61,11 +61,14 @@ class Spotter:
         )
 
     def _title_name_label(self, span: Span) -> str:
-        """A title's opening name is what the paper proposes; the subtitle says what it is."""
+        """A title's opening name is what the paper proposes; the subtitle says what it is (a
+        task in the subtitle is what the named method is for)."""
         if "bench" in span.text.lower():
             return "benchmark"
         subtitle = span.doc[span.end :]
-        return label_from_heads(subtitle, self.vocab) or "method"
+        label = label_from_heads(subtitle, self.vocab)
+        # "TokenMotion: ... for Human-centric Video Generation" names a method for the task
+        return "method" if label in (None, "task") else label
 
     @staticmethod
     def _short_form_uses(field_name: str, doc: Doc, abbreviations: dict[str, str]) -> Iterator[Candidate]:
