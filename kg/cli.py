@@ -289,7 +289,7 @@ def html(graph_file: Path, output: Path | None, focus: str | None, depth: int, t
     except SelectionError as error:
         raise click.BadParameter(str(error)) from error
     output = output or graph_file.with_suffix(".html")
-    write_html(selection, output, title=title or graph_file.name)
+    write_html(selection, output, title=title or graph_file.name, source=str(graph_file))
     click.echo(selection.summary())
     click.echo(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB)")
 

@@ -6,6 +6,7 @@ skip, except under KG_REQUIRE_BROWSER=1 (CI), where they fail.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
@@ -98,11 +99,17 @@ def test_a_relation_checkbox_and_the_min_papers_input_filter(seed, seed_graph):
     page.uncheck("input[data-kg-toggle='RELATED_TO']")
     assert page.evaluate(DRAWN)[1] == seed_graph.number_of_edges() - related
     page.check("input[data-kg-toggle='RELATED_TO']")
-    rare = [n for n, a in seed_graph.nodes(data=True) if a["kind"] == "Concept" and a["paper_count"] < 2]
+    rare = {n for n, a in seed_graph.nodes(data=True) if a["kind"] == "Concept" and a["paper_count"] < 2}
+    # papers left with no link to anything still drawn go too
+    lonely = {n for n, a in seed_graph.nodes(data=True) if a["kind"] == "Paper"
+              and not (set(seed_graph.succ[n]) | set(seed_graph.pred[n])) - rare}
+    assert lonely, "the seeds have papers whose every concept is in one paper"
     page.fill("#kg-min-papers-value", "2")
     page.dispatch_event("#kg-min-papers-value", "change")
-    assert page.evaluate(DRAWN)[0] == seed_graph.number_of_nodes() - len(rare)
-    assert page.input_value("#kg-min-papers") == "2"
+    assert page.evaluate(DRAWN)[0] == seed_graph.number_of_nodes() - len(rare) - len(lonely)
+    # the slider is logarithmic: its position for 2 papers is log(2) / log(most papers) of its track
+    most = max(a["paper_count"] for _, a in seed_graph.nodes(data=True) if a["kind"] == "Concept")
+    assert page.input_value("#kg-min-papers") == str(round(math.log(2) / math.log(most) * 1000))
 
 
 def test_clicking_a_paper_shows_its_abstract_with_mentions_highlighted(seed, seed_graph):

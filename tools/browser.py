@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -60,9 +61,10 @@ def chromium(viewport: dict | None = None) -> Iterator["BrowserContext"]:  # noq
             context.close()
 
 
-def open_page(context, path: Path, timeout_ms: int = 60_000):
+def open_page(context, path: Path, timeout_ms: int = 60_000, fragment: str = ""):
     """Open a page from disk in ``context`` with every non-file request blocked; wait until the
-    page's script says it is interactive (``<html data-kg-ready>``). Returns (page, log)."""
+    page's script says it is interactive (``<html data-kg-ready>``). ``fragment`` (a node id)
+    is added as the URL's ``#fragment``. Returns (page, log)."""
     log = PageLog()
     page = context.new_page()
 
@@ -78,6 +80,6 @@ def open_page(context, path: Path, timeout_ms: int = 60_000):
     page.on("console", lambda message: message.type == "error" and log.console_errors.append(message.text))
     page.on("pageerror", lambda error: log.page_errors.append(str(error)))
     page.on("dialog", lambda dialog: (log.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(Path(path).resolve().as_uri())
+    page.goto(Path(path).resolve().as_uri() + ("#" + quote(fragment, safe=":") if fragment else ""))
     page.wait_for_selector("html[data-kg-ready]", state="attached", timeout=timeout_ms)
     return page, log

@@ -106,9 +106,8 @@ def _grid(nodes: list, top: float) -> dict:
             for i, node in enumerate(nodes)}
 
 
-def _community_positions(graph: nx.Graph) -> dict:
+def _community_positions(graph: nx.Graph, communities: list[list]) -> dict:
     """Positions of a graph without isolated nodes, one disc per community."""
-    communities = _communities(graph)
     member = {node: index for index, nodes in enumerate(communities) for node in nodes}
     radii = np.array([NODE_SPACING * math.sqrt(len(nodes)) for nodes in communities])
     local = [
@@ -135,13 +134,20 @@ def cluster_layout(graph: nx.Graph) -> dict:
 
     ``graph`` is undirected and simple; an edge's ``weight`` (default 1) pulls its ends together.
     """
+    return layout_communities(graph)[0]
+
+
+def layout_communities(graph: nx.Graph) -> tuple[dict, list[list]]:
+    """:func:`cluster_layout`'s positions and the Louvain communities they were laid out by,
+    largest first (unlinked nodes belong to none)."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes, key=str))
     simple.add_weighted_edges_from(sorted(((u, v, w) for u, v, w in graph.edges(data="weight", default=1.0)),
                                           key=lambda e: (str(e[0]), str(e[1]))))
     isolated = [node for node in simple if simple.degree(node) == 0]
     simple.remove_nodes_from(isolated)
-    positions = _community_positions(simple) if simple.number_of_nodes() else {}
+    communities = _communities(simple) if simple.number_of_nodes() else []
+    positions = _community_positions(simple, communities) if communities else {}
     bottom = max((y for _, y in positions.values()), default=-CLUSTER_GAP)
     positions.update(_grid(isolated, bottom + CLUSTER_GAP))
-    return positions
+    return positions, communities

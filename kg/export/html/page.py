@@ -34,7 +34,7 @@ from kg.export.display import NODE_STYLE, display_label, layout_graph, node_size
 from kg.export.files import atomic_output
 from kg.export.graphml import sorted_edges
 from kg.export.html.selection import Selection
-from kg.export.html.layout import cluster_layout
+from kg.export.html.layout import layout_communities
 from kg.read.ids import is_http_url
 from kg.schema import (
     ADDRESSES,
@@ -69,6 +69,16 @@ EDGE_STYLE = {
     MENTIONS: EdgeStyle("#c2c2c2", False, 0.8, "to"),
     RELATED_TO: EdgeStyle("#8c8c8c", [4, 6], 1.0, ""),
 }
+CLUSTER_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
+                   "#9c755f", "#17becf", "#8c564b", "#bcbd22")
+"""One colour per community, largest first; the smaller ones share OTHER_CLUSTER_COLOUR."""
+OTHER_CLUSTER_COLOUR = "#a8a8a8"
+CLUSTER_NAME_CONCEPTS = 3
+"""A community is named by this many of its most characteristic concepts."""
+CLUSTER_TOP_CONCEPTS = 8
+ABSENT_LIMIT = 20000
+"""At most this many concepts left out of a page are listed in it (most papers first), so its
+search can say they exist and how to show them."""
 PHYSICS_NODE_LIMIT = 1000
 """Above this many nodes the layout is computed in Python only and physics is off."""
 LABEL_LIMIT = 40
@@ -92,18 +102,23 @@ def _add_edge(net: Network, source: str, target: str, **options) -> None:
     net.edges.append(Edge(source, target, **options).options)
 
 
-def build_network(graph: nx.MultiDiGraph) -> Network:
-    """The pyvis network of a graph: nodes with group, size and position; edges with their
-    relation; vis.js options with one style per group. Styles per relation are applied by the
-    page's script from :data:`EDGE_STYLE`, so each of thousands of edges does not repeat them."""
+def build_network(graph: nx.MultiDiGraph, positions: dict | None = None,
+                  communities: list[list] | None = None) -> Network:
+    """The pyvis network of a graph: nodes with group, size, position and community index
+    (-1: none); edges with their relation; vis.js options with one style per group. Styles per
+    relation are applied by the page's script from :data:`EDGE_STYLE`, so each of thousands of
+    edges does not repeat them. ``positions`` and ``communities`` default to
+    :func:`layout_communities` of the graph."""
     net = Network(directed=True, height="100%", width="100%")
     physics = graph.number_of_nodes() <= PHYSICS_NODE_LIMIT
-    positions = cluster_layout(layout_graph(graph))
+    if positions is None:
+        positions, communities = layout_communities(layout_graph(graph))
+    member = {node: index for index, nodes in enumerate(communities or []) for node in nodes}
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
         x, y = positions[node]
         _add_node(net, node, shape=NODE_STYLE[style_label(attrs)][1], group=style_label(attrs),
-                  label=display_label(attrs, LABEL_LIMIT),
+                  label=display_label(attrs, LABEL_LIMIT), cluster=member.get(node, -1),
                   size=node_size(graph, node), x=x, y=y)
     for index, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
         extra = {"width": round(1 + math.log1p(attrs["weight"]) / 2, 2)} if relation == RELATED_TO else {}
@@ -126,6 +141,36 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
     return net
 
 
+def cluster_records(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[list]) -> list[dict]:
+    """Per community (largest first): a name made of its most characteristic concepts, its
+    size, paper count, top concepts and colour.
+
+    A concept is characteristic of a community when many of its links stay inside it: its
+    score is (links inside)² / links, frequency times exclusivity. A community without concepts
+    is named after its first paper.
+    """
+    records = []
+    for index, members in enumerate(communities):
+        inside = set(members)
+        scored = []
+        for node in members:
+            if graph.nodes[node][KIND] != CONCEPT.name:
+                continue
+            links = simple.degree(node)
+            within = sum(1 for other in simple.adj[node] if other in inside)
+            attrs = graph.nodes[node]
+            scored.append((-(within * within) / max(links, 1), -attrs["paper_count"], attrs["name"].casefold(), node))
+        top = [node for *_, node in sorted(scored)[:CLUSTER_TOP_CONCEPTS]]
+        papers = [node for node in members if graph.nodes[node][KIND] == PAPER.name]
+        names = [graph.nodes[node]["name"] for node in top[:CLUSTER_NAME_CONCEPTS]]
+        name = " · ".join(names) if names else display_label(graph.nodes[papers[0]], LABEL_LIMIT)
+        records.append({
+            "name": name, "size": len(members), "papers": len(papers), "concepts": top,
+            "color": CLUSTER_COLOURS[index] if index < len(CLUSTER_COLOURS) else OTHER_CLUSTER_COLOUR,
+        })
+    return records
+
+
 def _paper_record(attrs: dict, mentions: list, sentences: list[str]) -> dict:
     return {
         "title": attrs["title"], "abstract": attrs["abstract"], "id": attrs["id"],
@@ -143,16 +188,26 @@ def _concept_record(attrs: dict) -> dict:
     }
 
 
-def paper_mentions(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list]]:
-    """Per paper: its mentions ``[field, start, end, concept node, relation, sentence index]``
-    and its distinct evidence sentences, each as ``[field, start, end]`` into the paper's own
-    text (or as text, should a sentence not be found there). A concept's evidence is found from
-    these in the page, so no sentence is written out twice."""
+def _paper_edges(graph: nx.MultiDiGraph, papers: list[str]):
+    """The papers' out-edges but RELATED_TO, as (source, target, relation, attributes), sorted."""
+    adjacency = graph.adj
+    for source in sorted(papers):
+        out = sorted((relation, target) for target, by_key in adjacency[source].items() for relation in by_key
+                     if relation != RELATED_TO)
+        for relation, target in out:
+            yield source, target, relation, adjacency[source][target][relation]
+
+
+def paper_mentions(graph: nx.MultiDiGraph, papers: list[str] | None = None) -> dict[str, tuple[list, list]]:
+    """Per paper (all of ``graph``'s, or ``papers``): its mentions ``[field, start, end, concept
+    node, relation, sentence index]`` and its distinct evidence sentences, each as ``[field,
+    start, end]`` into the paper's own text (or as text, should a sentence not be found there).
+    A concept's evidence is found from these in the page, so no sentence is written out twice."""
     found: dict[str, tuple[list, list]] = {}
     sentence_index: dict[str, dict[tuple | str, int]] = {}
-    for source, target, relation, attrs in sorted_edges(graph):
-        if relation == RELATED_TO:
-            continue
+    if papers is None:
+        papers = [node for node, kind in graph.nodes(data=KIND) if kind == PAPER.name]
+    for source, target, relation, attrs in _paper_edges(graph, papers):
         mentions, sentences = found.setdefault(source, ([], []))
         indices = sentence_index.setdefault(source, {})
         for field_name, start, end, sentence in zip(attrs["fields"], attrs["starts"], attrs["ends"], attrs["sentences"]):
@@ -178,17 +233,37 @@ def _sentence_span(text: str, sentence: str, near: int) -> tuple[int, int] | Non
     return (at, at + len(sentence)) if at >= 0 else None
 
 
-def page_data(selection: Selection, net: Network, title: str) -> dict:
-    """Everything the page shows, as one JSON-able document."""
-    graph = selection.graph
-    mentions = paper_mentions(graph)
-    papers, concepts = {}, {}
+def absent_concepts(selection: Selection, also_known: set[str]) -> list[list]:
+    """Concepts of the whole graph the page neither draws nor lists in ``also_known``, as
+    ``[node id, name, paper count, label]``, most papers first, at most :data:`ABSENT_LIMIT`."""
+    whole, shown = selection.source, selection.graph
+    left_out = [(-attrs["paper_count"], node) for node, attrs in whole.nodes(data=True)
+                if attrs[KIND] == CONCEPT.name and node not in shown and node not in also_known]
+    rows = []
+    for _, node in sorted(left_out)[:ABSENT_LIMIT]:
+        attrs = whole.nodes[node]
+        rows.append([node, attrs["name"], attrs["paper_count"], style_label(attrs)])
+    return rows
+
+
+def page_data(selection: Selection, net: Network, title: str, clusters: list[dict] = (),
+              source: str = "graph.json") -> dict:
+    """Everything the page shows, as one JSON-able document. ``source`` is the graph file the
+    page's hints name in their ``kg html`` commands."""
+    graph, whole = selection.graph, selection.source
+    shown_papers = [node for node, kind in graph.nodes(data=KIND) if kind == PAPER.name]
+    # a paper's concepts come from the whole graph: the panel lists those not drawn too
+    mentions = paper_mentions(whole, shown_papers)
+    papers, concepts, undrawn = {}, {}, {}
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
         if attrs[KIND] == PAPER.name:
             papers[node] = _paper_record(attrs, *mentions.get(node, ([], [])))
         else:
             concepts[node] = _concept_record(attrs)
+    for found, _sentences in mentions.values():
+        for concept in {mention[3] for mention in found} - concepts.keys():
+            undrawn[concept] = _concept_record(whole.nodes[concept])
     related = {}
     for edge in net.edges:
         if edge["relation"] == RELATED_TO:
@@ -205,6 +280,11 @@ def page_data(selection: Selection, net: Network, title: str) -> dict:
         "papers": papers,
         "concepts": concepts,
         "related": related,
+        "undrawn": dict(sorted(undrawn.items())),
+        "absent": absent_concepts(selection, set(undrawn)),
+        "clusters": list(clusters),
+        "source": source,
+        "schema": {"related": RELATED_TO, "paper": PAPER.name, "concept": CONCEPT.name},
         "node_styles": [{"label": label, "color": colour, "shape": shape} for label, (colour, shape) in NODE_STYLE.items()],
         "edge_styles": [{"relation": relation, "doc": RELATIONS[relation].doc, **asdict(EDGE_STYLE[relation])}
                         for relation in RELATIONS],
@@ -250,9 +330,13 @@ def _vis_assets() -> tuple[str, str]:
     return (library / "vis-network.min.js").read_text(encoding="utf-8"), (library / "vis-network.css").read_text(encoding="utf-8")
 
 
-def render_page(selection: Selection, title: str = "kg graph") -> str:
-    """The page's HTML text for the part of a graph that ``selection`` chose."""
-    net = build_network(selection.graph)
+def render_page(selection: Selection, title: str = "kg graph", source: str = "graph.json") -> str:
+    """The page's HTML text for the part of a graph that ``selection`` chose; ``source`` names
+    the graph file in the commands the page suggests."""
+    simple = layout_graph(selection.graph)
+    positions, communities = layout_communities(simple)
+    net = build_network(selection.graph, positions, communities)
+    clusters = cluster_records(selection.graph, simple, communities)
     vis_js, vis_css = _vis_assets()
     templates = files("kg.export.html") / "templates"
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -260,7 +344,7 @@ def render_page(selection: Selection, title: str = "kg graph") -> str:
     # Markup: these are already escaped for their place (JSON island, inline script/style).
     return template.render(
         title=title,
-        data_json=Markup(script_json(page_data(selection, net, title))),
+        data_json=Markup(script_json(page_data(selection, net, title, clusters, source))),
         vis_js=Markup(inline_script(vis_js)),
         vis_css=Markup(vis_css),
         page_js=Markup(inline_script((templates / "graph.js").read_text(encoding="utf-8"))),
@@ -268,9 +352,9 @@ def render_page(selection: Selection, title: str = "kg graph") -> str:
     )
 
 
-def write_html(selection: Selection, path: Path, title: str = "kg graph") -> Path:
+def write_html(selection: Selection, path: Path, title: str = "kg graph", source: str = "graph.json") -> Path:
     """Write the page for ``selection`` to ``path`` atomically, as UTF-8."""
-    page = render_page(selection, title)
+    page = render_page(selection, title, source)
     with atomic_output(path) as handle:
         handle.write(page)
     return path

@@ -62,6 +62,14 @@ class Selection:
     graph: nx.MultiDiGraph
     total: Counts
     steps: tuple[str, ...] = ()
+    whole: nx.MultiDiGraph | None = None
+    """The graph the selection was cut from (None: ``graph`` itself): the page lists a shown
+    paper's concepts that are not drawn, and finds concepts left out, from it."""
+
+    @property
+    def source(self) -> nx.MultiDiGraph:
+        """The whole graph."""
+        return self.graph if self.whole is None else self.whole
 
     @cached_property
     def shown(self) -> Counts:
@@ -216,7 +224,7 @@ def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1, top
     if top:
         view = view.subgraph(top_papers(view, top, keep=[centre] if centre else []))
         steps.append(f"the {top} most connected papers and the concepts at least two of them share")
-    return Selection(view, total, tuple(steps))
+    return Selection(view, total, tuple(steps), whole=graph)
 
 
 def _display_name(graph: nx.MultiDiGraph, node: str) -> str:
