@@ -2,7 +2,7 @@
 
 Exit codes: 0 done; 1 the input could not be read (or, with --strict, records were skipped);
 2 wrong usage; 3 Neo4j could not be used (unreachable, wrong password, no such database, a
-query failed or was refused).
+query failed or was refused, on Neo4j or the embedded engine).
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ def main() -> None:
       kg query --list
 
     Exit codes: 0 done; 1 unreadable input (or, with --strict, skipped records);
-    2 wrong usage; 3 Neo4j unreachable, refused or missing a database.
+    2 wrong usage; 3 Neo4j unreachable, refused or missing a database, or a query
+    refused or failed (on Neo4j or the embedded engine).
     """
 
 
@@ -450,26 +451,36 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
               show_default=True, help="Output format.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their purpose and exit.")
 @click.option("--cypher", help="Run this ad-hoc Cypher instead of a named query.")
-@click.option("--write", is_flag=True, help="Allow a query that writes (refused otherwise).")
+@click.option("--engine", type=click.Choice(["embedded", "neo4j"]), envvar="KG_ENGINE", default="embedded",
+              show_default=True, help="embedded: the built graph, in-process (no server); neo4j: a Neo4j server "
+                                      "(--uri, env KG_ENGINE).")
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("exports/graph.json"),
+              show_default=True, help="The embedded engine's graph (graph.json of kg build).")
+@click.option("--write", is_flag=True, help="Allow a query that writes (refused otherwise; Neo4j only).")
 @neo4j_options
 def query(name: str | None, params: tuple[str, ...], output_format: str, list_queries: bool, cypher: str | None,
-          write: bool, uri: str, user: str, database: str) -> None:
-    """Run a named query from queries/ (or --cypher TEXT) against Neo4j and print its rows.
+          engine: str, graph_file: Path, write: bool, uri: str, user: str, database: str) -> None:
+    """Run a named query from queries/ (or --cypher TEXT) and print its rows.
 
-    Queries run read-only with read routing: one that the planner says would write is refused
-    unless --write. The password is read from NEO4J_PASSWORD, or asked for.
+    \b
+    By default the query runs in-process on the graph kg build wrote (exports/graph.json), on
+    an embedded graph database kept beside it (graph.lbdb, rebuilt when the graph changes): no
+    server, no Java. --engine neo4j runs it on a Neo4j server instead, read-only with read
+    routing: a query the planner says would write is refused unless --write. The password is
+    read from NEO4J_PASSWORD, or asked for.
 
     \b
     Examples:
       kg query --list
+      kg query top_datasets
       kg query datasets_for_concept --param concept="speculative decoding"
       kg query --cypher 'MATCH (p:Paper) RETURN count(p) AS papers' --format json
+      kg query top_datasets --engine neo4j --uri bolt://localhost:7687
     """
     from kg.errors import QueryError, ServerProblem
-    from kg.neo4j.connection import open_driver
-    from kg.neo4j.queries import run_query
     from kg.query.library import adhoc_parameters, load_queries, parse_assignments
     from kg.query.results import format_list, format_result
+    from kg.query.run import resolved
 
     try:
         queries = load_queries()
@@ -478,21 +489,42 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
             return
         given = parse_assignments(params)
         if cypher is not None and name is None:
-            text, values = cypher, adhoc_parameters(given)
+            named, values = None, adhoc_parameters(given)
         elif name is not None and cypher is None:
             if name not in queries:
                 raise QueryError(f"no query named {name!r}; kg query --list shows them")
-            text, values = queries[name].cypher, queries[name].bind(given)
+            named = queries[name]
+            values = named.bind(given)
         else:
             raise click.UsageError("give a query NAME or --cypher TEXT (one of them)")
     except QueryError as error:
         _fail(str(error), EXIT_USAGE)
-    target = _neo4j_target(uri, user, database)
-    try:
-        with open_driver(target) as driver:
-            result = run_query(driver, target.database, text, values, allow_write=write)
-    except (QueryError, ServerProblem) as error:
-        _fail(str(error), EXIT_SERVER)
+
+    def answer(runner):
+        if named is None:
+            return runner.run(cypher, values, allow_write=write)
+        return runner.run(named.text_for(runner.name), resolved(runner, named, values), allow_write=write)
+
+    if engine == "embedded":
+        from kg.query.embedded import EmbeddedEngine
+
+        try:
+            with EmbeddedEngine(graph_file, show=lambda line: click.echo(line, err=True)) as runner:
+                result = answer(runner)
+        except InputError as error:
+            _fail(str(error), EXIT_INPUT)
+        except QueryError as error:
+            _fail(str(error), EXIT_SERVER)
+    else:
+        from kg.neo4j.connection import open_driver
+        from kg.neo4j.queries import Neo4jEngine
+
+        target = _neo4j_target(uri, user, database)
+        try:
+            with open_driver(target) as driver:
+                result = answer(Neo4jEngine(driver, target.database))
+        except (QueryError, ServerProblem) as error:
+            _fail(str(error), EXIT_SERVER)
     click.echo(format_result(result, output_format))
 
 

@@ -1,12 +1,13 @@
-// Which datasets do papers about a topic evaluate on? (e.g. speculative decoding)
+// Which datasets do papers about a topic evaluate on? (e.g. language models)
 // Papers linked to the concept by any relation, then the datasets they EVALUATE_ON.
-// param concept (str, e.g. speculative decoding): the concept's name, key or an alias, ignoring case
+// param concept (concept, e.g. language model): the concept's name, key or an alias
 // param limit (int, default 20): rows to return
+UNWIND $concept AS wanted
 MATCH (c:Concept)
-WHERE c.key = $concept OR toLower(c.name) = toLower($concept)
-   OR any(alias IN c.aliases WHERE toLower(alias) = toLower($concept))
-MATCH (c)<--(p:Paper)-[:EVALUATES_ON]->(d:Dataset)
-WHERE d <> c
+WHERE c.key = wanted
+WITH c
+MATCH (c)<--(p:Paper)-[:EVALUATES_ON]->(d:Concept)
+WHERE d.type = 'dataset' AND d.key <> c.key
 RETURN d.key AS key, d.name AS dataset, d.benchmark AS benchmark, count(DISTINCT p) AS papers
 ORDER BY papers DESC, key
 LIMIT $limit

@@ -1,12 +1,16 @@
-// How big is the graph? Nodes per label and relationships per type.
-// Counts everything in the database, kg's part and anything else stored beside it.
-CALL {
-  MATCH (n)
-  UNWIND labels(n) AS name
-  RETURN 'label' AS element, name, count(*) AS count
-  UNION ALL
-  MATCH ()-[r]->()
-  RETURN 'relationship' AS element, type(r) AS name, count(*) AS count
-}
-RETURN element, name, count
-ORDER BY element, name
+// How big is the graph? Papers, concepts per type, benchmarks, and relationships per type.
+// Counts kg's part of the database: Paper and Concept nodes and the relationships from papers.
+MATCH (p:Paper)
+RETURN 'node' AS element, 'Paper' AS name, count(p) AS count
+UNION ALL
+MATCH (c:Concept)
+RETURN 'concept' AS element, c.type AS name, count(c) AS count
+ORDER BY name
+UNION ALL
+MATCH (d:Concept)
+WHERE d.benchmark
+RETURN 'concept' AS element, 'benchmark' AS name, count(d) AS count
+UNION ALL
+MATCH (:Paper)-[r]->()
+RETURN 'relationship' AS element, type(r) AS name, count(r) AS count
+ORDER BY name

@@ -1,12 +1,17 @@
-"""Every named query, run on Neo4j over the committed fixture graph, returns exactly the rows
-computed here in plain Python from the same graph (tests/data/query_graph.json)."""
+"""Every named query, run on both engines (the embedded one and a real Neo4j) over the committed
+fixture graph, returns exactly the rows computed here in plain Python from the same graph
+(tests/data/query_graph.json); on the seeds graph, every query's documented example returns
+rows, the same rows on both engines."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+from contextlib import contextmanager
 from collections import Counter, defaultdict
 from itertools import combinations
+from pathlib import Path
 from typing import Callable
 
 import networkx as nx
@@ -18,10 +23,13 @@ from neo4j_fixtures import ROOT
 from kg.cli import EXIT_SERVER, EXIT_USAGE, main
 from kg.errors import QueryError
 from kg.export import read_graph
+from kg.keys import concept_key
 from kg.neo4j.connection import open_driver
-from kg.neo4j.queries import run_query
+from kg.neo4j.queries import Neo4jEngine, run_query
 from kg.neo4j.sync import export_graph
-from kg.query.library import load_queries
+from kg.query.embedded import EmbeddedEngine
+from kg.query.library import ENGINES, load_queries
+from kg.query.run import run_named
 from kg.schema import NEO4J_BUILD, NODE_KINDS, NODE_LABELS, RELATIONS, node_labels
 
 FIXTURE = ROOT / "tests" / "data" / "query_graph.json"
@@ -49,10 +57,17 @@ def is_labelled(concept: dict, label: str) -> bool:
     return label in node_labels(concept)
 
 
-def matches(concept: dict, text: str) -> bool:
-    """The queries' concept look-up: key, or name or an alias ignoring case."""
+def looked_up(g: nx.MultiDiGraph, text: str) -> set[str]:
+    """The keys a concept parameter means: the concept whose key is the text or its normalised
+    key; if there is none, those whose name or an alias is the text, ignoring case."""
+    by_key = {c["key"] for c in concepts(g) if c["key"] in (text, concept_key(text))}
     lowered = text.lower()
-    return concept["key"] == text or concept["name"].lower() == lowered or any(a.lower() == lowered for a in concept["aliases"])
+    return by_key or {c["key"] for c in concepts(g)
+                      if c["name"].lower() == lowered or any(a.lower() == lowered for a in c["aliases"])}
+
+
+def matches(concept: dict, text: str, g: nx.MultiDiGraph) -> bool:
+    return concept["key"] in looked_up(g, text)
 
 
 def ranked(counts: dict[str, set], row: Callable[[str, int], dict], limit: int, key=None) -> list[dict]:
@@ -63,9 +78,12 @@ def ranked(counts: dict[str, set], row: Callable[[str, int], dict], limit: int, 
 # --- the answers, computed independently ------------------------------------------------------
 
 def overview(g):
-    rows = Counter(("label", label) for a in (a for _, a in g.nodes(data=True)) for label in node_labels(a))
-    rows.update(("relationship", k) for _, _, k in g.edges(keys=True))
-    return [{"element": e, "name": n, "count": c} for (e, n), c in sorted(rows.items())]
+    types = Counter(c["type"] for c in concepts(g))
+    relations = Counter(k for _, _, k in g.edges(keys=True))
+    return ([{"element": "node", "name": "Paper", "count": len(papers(g))}]
+            + [{"element": "concept", "name": t, "count": n} for t, n in sorted(types.items())]
+            + [{"element": "concept", "name": "benchmark", "count": sum(1 for c in concepts(g) if c["benchmark"])}]
+            + [{"element": "relationship", "name": k, "count": n} for k, n in sorted(relations.items())])
 
 
 def concept_counts(g, label: str, strong: str, limit: int, columns: Callable[[dict, int, int], dict]):
@@ -91,7 +109,7 @@ def top_tasks(g, limit=20):
 
 
 def papers_on_task(g, task: str) -> set[str]:
-    return {p["id"] for p, _, c in links(g, ("ADDRESSES",)) if is_labelled(c, "Task") and matches(c, task)}
+    return {p["id"] for p, _, c in links(g, ("ADDRESSES",)) if is_labelled(c, "Task") and matches(c, task, g)}
 
 
 def concept_rows(g, counts: dict[str, set], limit: int) -> list[dict]:
@@ -150,7 +168,7 @@ def concept_path(g, **ends):
 def co_occurring_concepts(g, concept, limit=20):
     counts = defaultdict(set)
     for p, _, c in links(g):
-        if matches(c, concept):
+        if matches(c, concept, g):
             for q, _, other in links(g):
                 if q["id"] == p["id"] and other["key"] != c["key"]:
                     counts[other["key"]].add(p["id"])
@@ -174,7 +192,7 @@ def concept_evidence(g, concept, limit=50):
     rows = []
     for s, t, k, attrs in g.edges(keys=True, data=True):
         c = g.nodes[t]
-        if k != "RELATED_TO" and matches(c, concept):
+        if k != "RELATED_TO" and matches(c, concept, g):
             rows.append({"key": c["key"], "name": c["name"], "aliases": c["aliases"], "paper": g.nodes[s]["id"],
                          "relation": k, "mentions": attrs["mention_count"], "texts": attrs["texts"],
                          "sentences": attrs["sentences"]})
@@ -184,8 +202,8 @@ def concept_evidence(g, concept, limit=50):
 def concept_by_month(g, concept):
     months = defaultdict(set)
     for p, _, c in links(g):
-        if matches(c, concept) and "published" in p:
-            months[p["published"][:7]].add(p["id"])
+        if matches(c, concept, g):
+            months[p.get("published", "unknown")[:7]].add(p["id"])
     return [{"month": m, "papers": len(months[m])} for m in sorted(months)]
 
 
@@ -220,18 +238,20 @@ def tasks_sharing_methods(g, limit=20):
     by_key = {c["key"]: c for c in concepts(g)}
     rows = []
     for t1, t2 in combinations(sorted(per_task), 2):
-        shared = sorted(per_task[t1] & per_task[t2])
-        names = list(dict.fromkeys(by_key[k]["name"] for k in shared))
+        names = sorted({by_key[k]["name"] for k in per_task[t1] & per_task[t2]})
         if names:
             rows.append({"task": by_key[t1]["name"], "other_task": by_key[t2]["name"], "shared": len(names), "methods": names})
     return sorted(rows, key=lambda r: (-r["shared"], r["task"], r["other_task"]))[:limit]
 
 
 def datasets_for_concept(g, concept, limit=20):
-    about = {p["id"] for p, _, c in links(g) if matches(c, concept)}
+    about = defaultdict(set)  # paper id -> the looked-up concepts it is linked to
+    for p, _, c in links(g):
+        if matches(c, concept, g):
+            about[p["id"]].add(c["key"])
     counts = defaultdict(set)
     for p, _, d in links(g, ("EVALUATES_ON",)):
-        if p["id"] in about and is_labelled(d, "Dataset") and not matches(d, concept):
+        if is_labelled(d, "Dataset") and about[p["id"]] - {d["key"]}:
             counts[d["key"]].add(p["id"])
     by_key = {c["key"]: c for c in concepts(g)}
     return ranked(counts, lambda k, n: {"key": k, "dataset": by_key[k]["name"], "benchmark": by_key[k]["benchmark"],
@@ -283,23 +303,47 @@ def loaded(neo4j_target, neo4j_driver):
     return neo4j_target
 
 
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory) -> Path:
+    """A copy of the fixture graph in a folder of its own (the embedded database goes beside it)."""
+    path = tmp_path_factory.mktemp("query-graph") / "graph.json"
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+@contextmanager
+def engine_for(kind: str, request, graph_file: Path):
+    """The embedded engine on ``graph_file``, or the session's Neo4j holding the same graph."""
+    if kind == "embedded":
+        with EmbeddedEngine(graph_file) as engine:
+            yield engine
+    else:
+        target = request.getfixturevalue("loaded")
+        with open_driver(target) as driver:
+            yield Neo4jEngine(driver, target.database)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request, fixture_file):
+    with engine_for(request.param, request, fixture_file) as engine:
+        yield engine
+
+
 def test_every_query_has_a_case():
     assert len(QUERIES) >= 12
     assert {name for name, *_ in CASES} == set(QUERIES)
 
 
 @pytest.mark.parametrize("name, given, answer, arguments", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
-def test_query_rows_equal_the_python_answer(loaded, name, given, answer, arguments):
+def test_query_rows_equal_the_python_answer(engine, name, given, answer, arguments):
     expected = answer(GRAPH, **arguments)
     # only the path to the paper that shares no concept may be empty
     assert expected or arguments.get("to") == "kg-0123456789abcdef", "a case whose answer is empty proves little"
-    with open_driver(loaded) as driver:
-        result = run_query(driver, loaded.database, QUERIES[name].cypher, QUERIES[name].bind(given))
-    assert result.records() == expected
+    assert run_named(engine, QUERIES[name], given).records() == expected
 
 
 def test_kg_query_prints_table_json_and_csv(loaded):
-    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password, "KG_ENGINE": "neo4j"}
     runner = CliRunner()
     args = ["query", "related_papers", "--param", "paper=2403.00005"]
 
@@ -324,7 +368,7 @@ def test_kg_query_list_shows_every_query_with_its_purpose():
 
 
 def test_ad_hoc_cypher_takes_string_and_json_parameters(loaded):
-    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password, "KG_ENGINE": "neo4j"}
     result = CliRunner().invoke(main, ["query", "--cypher", "MATCH (p:Paper) WHERE p.title CONTAINS $word "
                                        "RETURN p.id AS id ORDER BY id LIMIT $n", "-p", "word=$param and }",
                                        "-p", "n:=5", "--format", "json"], env=env)
@@ -340,7 +384,7 @@ def test_ad_hoc_cypher_takes_string_and_json_parameters(loaded):
     "CREATE INDEX kg_test IF NOT EXISTS FOR (n:Paper) ON (n.title)",
 ])
 def test_kg_query_refuses_writes_without_write_flag(loaded, neo4j_driver, cypher):
-    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password, "KG_ENGINE": "neo4j"}
 
     result = CliRunner().invoke(main, ["query", "--cypher", cypher], env=env)
 
@@ -350,7 +394,7 @@ def test_kg_query_refuses_writes_without_write_flag(loaded, neo4j_driver, cypher
 
 
 def test_kg_query_writes_with_write_flag(loaded, neo4j_driver):
-    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password}
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password, "KG_ENGINE": "neo4j"}
 
     try:
         result = CliRunner().invoke(main, ["query", "--write", "--cypher",

@@ -56,3 +56,14 @@ def plain(value: Any) -> Any:
     return value
 
 
+
+class Neo4jEngine:
+    """A Neo4j server as a query engine (:class:`kg.query.run.Engine`): an open driver and a database."""
+
+    name = "neo4j"
+
+    def __init__(self, driver: Driver, database: str):
+        self.driver, self.database = driver, database
+
+    def run(self, cypher: str, parameters: Mapping[str, Any], allow_write: bool = False) -> QueryResult:
+        return run_query(self.driver, self.database, cypher, parameters, allow_write=allow_write)

@@ -3,7 +3,15 @@
 Each file is one question. It starts with ``//`` comment lines: the first says what it
 answers, the others explain; a line ``// param NAME (TYPE, default VALUE): meaning`` declares
 an optional parameter, ``// param NAME (TYPE, e.g. VALUE): meaning`` a required one. TYPE is
-``str``, ``int``, ``float`` or ``list[str]`` (comma-separated on the command line).
+``str``, ``int``, ``float``, ``list[str]`` (comma-separated on the command line) or ``concept``: a
+concept's name, key or alias, which :func:`kg.query.run.run_named` turns into the list of
+concept keys it means before the query runs, so the query looks concepts up by key (an index
+seek on Neo4j, a primary-key look-up on the embedded engine): ``UNWIND $concept AS wanted
+MATCH (c:Concept) WHERE c.key = wanted``.
+
+A query has one text for every engine, unless ``queries/ENGINE/NAME.cypher`` exists (with
+the same header): then that engine runs that text. Only what the dialects cannot share lives
+there (LadybugDB has no ``allShortestPaths``).
 
 >>> p = Parameter("limit", "int", required=False, value="10", doc="rows")
 >>> p.parse("25")
@@ -14,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -22,13 +30,17 @@ from typing import Any, Mapping
 
 from kg.errors import QueryError
 
-_PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")
+_PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]|concept),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")
 _PARSERS = {
     "str": str,
     "int": int,
     "float": float,
     "list[str]": lambda text: [item.strip() for item in text.split(",") if item.strip()],
+    "concept": str,  # resolved to keys by kg.query.run, which needs the engine
 }
+CONCEPT_TYPE = "concept"
+ENGINES = ("embedded", "neo4j")
+"""Where a named query can run: the embedded engine (:mod:`kg.query.embedded`) or a Neo4j server."""
 
 
 
@@ -61,6 +73,12 @@ class NamedQuery:
     description: str
     parameters: tuple[Parameter, ...]
     cypher: str
+    variants: Mapping[str, str] = field(default_factory=dict)
+    """Engine name → that engine's own text, where the dialects differ too much for one."""
+
+    def text_for(self, engine: str) -> str:
+        """The Cypher text ``engine`` runs."""
+        return self.variants.get(engine, self.cypher)
 
     def bind(self, given: Mapping[str, str]) -> dict[str, Any]:
         """Typed parameter values from ``key=value`` strings, defaults filled in."""
@@ -108,9 +126,21 @@ def load_queries(directory: Path | Traversable | None = None) -> dict[str, Named
     paths = sorted((path for path in folder.iterdir() if path.name.endswith(".cypher")), key=lambda p: p.name)
     if not paths:
         raise QueryError(f"no named queries (*.cypher) in {folder}: the kg install is incomplete")
-    return {path.name.removesuffix(".cypher"): parse_query(path.name.removesuffix(".cypher"),
-                                                          path.read_text(encoding="utf-8"))
-            for path in paths}
+    queries = {}
+    for path in paths:
+        name = path.name.removesuffix(".cypher")
+        query = parse_query(name, path.read_text(encoding="utf-8"))
+        variants = {}
+        for engine in ENGINES:
+            variant = folder / engine / path.name
+            if variant.is_file():
+                text = variant.read_text(encoding="utf-8")
+                if parse_query(name, text).parameters != query.parameters:
+                    raise QueryError(f"query {name}: {engine}/{path.name} declares other parameters than {path.name}")
+                variants[engine] = text
+        queries[name] = NamedQuery(query.name, query.purpose, query.description, query.parameters, query.cypher,
+                                   variants)
+    return queries
 
 
 def parse_assignments(values: tuple[str, ...] | list[str]) -> dict[str, str]:

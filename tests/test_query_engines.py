@@ -1,0 +1,130 @@
+"""The two query engines on the seeds graph: every named query's documented example returns
+rows, and the embedded engine (LadybugDB, in-process) returns exactly Neo4j's rows; each
+engine refuses what it must (writes on the embedded copy, reading the server's files)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import EXIT_INPUT, EXIT_SERVER, main
+from kg.errors import QueryError
+from kg.export import read_graph
+from kg.export.node_link import write_node_link
+from kg.neo4j.connection import open_driver
+from kg.neo4j.queries import Neo4jEngine
+from kg.neo4j.sync import export_graph
+from kg.query.embedded import EmbeddedEngine, database_path
+from kg.query.library import load_queries
+from kg.query.run import run_named
+from kg.schema import KIND, PAPER
+
+QUERIES = load_queries()
+EMPTY_ON_SEEDS = {"same_benchmarks": "no two seed papers evaluate on the same dataset"}
+"""Queries whose example cannot return rows on the seeds graph, and why (checked below)."""
+
+
+def example(name: str) -> dict[str, str]:
+    return {p.name: p.value for p in QUERIES[name].parameters if p.required}
+
+
+@pytest.fixture(scope="module")
+def seed_file(seed_build, tmp_path_factory) -> Path:
+    """The seeds' graph.json in a folder of its own (the embedded database is written beside it)."""
+    path = tmp_path_factory.mktemp("seed-query") / "graph.json"
+    shutil.copyfile(seed_build[2] / "graph.json", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def embedded(seed_file):
+    with EmbeddedEngine(seed_file) as engine:
+        yield engine
+
+
+@pytest.fixture(scope="module")
+def seeds_in_neo4j(seed_graph, neo4j_target, neo4j_driver):
+    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_target.database)
+    export_graph(seed_graph, neo4j_target)
+    with open_driver(neo4j_target) as driver:
+        yield Neo4jEngine(driver, neo4j_target.database)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_example_gives_the_same_rows_on_both_engines(name, embedded, seeds_in_neo4j):
+    on_embedded = run_named(embedded, QUERIES[name], example(name))
+    on_neo4j = run_named(seeds_in_neo4j, QUERIES[name], example(name))
+
+    assert on_embedded.columns == on_neo4j.columns
+    assert on_embedded.rows == on_neo4j.rows
+    if name in EMPTY_ON_SEEDS:
+        assert on_embedded.rows == []
+    else:
+        assert on_embedded.rows, f"{name}'s example {example(name)} gives no rows on the seeds"
+
+
+def test_no_two_seed_papers_evaluate_on_one_dataset(seed_graph):
+    """Why same_benchmarks is empty on the seeds (so its example cannot be better)."""
+    evaluated = [t for _, t, k in seed_graph.edges(keys=True) if k == "EVALUATES_ON"]
+    assert evaluated and len(evaluated) == len(set(evaluated))
+
+
+def test_kg_query_answers_from_the_built_graph_without_a_server(seed_file):
+    runner = CliRunner()
+    env = {"NEO4J_URI": "bolt://127.0.0.1:1", "KG_ENGINE": None}  # a server that is not there
+    database_path(seed_file).unlink(missing_ok=True)
+
+    started = time.perf_counter()
+    first = runner.invoke(main, ["query", "top_datasets", "--graph", str(seed_file)], env=env)
+    elapsed = time.perf_counter() - started
+    again = runner.invoke(main, ["query", "top_datasets", "--graph", str(seed_file), "--format", "json"], env=env)
+
+    assert first.exit_code == 0, first.output
+    assert "loading" in first.stderr and first.stdout.rstrip().endswith("(18 rows)")
+    assert elapsed < 20  # 5 s on an idle machine; the CI machine is shared
+    assert again.exit_code == 0 and "loading" not in again.stderr  # the database was kept
+
+
+def test_the_embedded_database_follows_the_graph_file(seed_file, tmp_path):
+    graph = tmp_path / "graph.json"
+    shutil.copyfile(seed_file, graph)
+    count = QUERIES["papers_by_month"]
+    with EmbeddedEngine(graph) as engine:
+        before = run_named(engine, count, {}).rows
+    # the same graph with one paper fewer: the next query must see it, not the old database
+    smaller = read_graph(graph)
+    smaller.remove_node(min(n for n, kind in smaller.nodes(data=KIND) if kind == PAPER.name))
+    write_node_link(smaller, graph)
+    with EmbeddedEngine(graph) as engine:
+        after = run_named(engine, count, {}).rows
+    assert after == [[before[0][0], before[0][1] - 1]]
+
+
+@pytest.mark.parametrize("cypher", [
+    "CREATE (n:Paper {id: 'written'}) RETURN n",
+    "MATCH (p:Paper) SET p.title = 'x' RETURN count(p)",
+    "MATCH (n) DETACH DELETE n",
+])
+def test_the_embedded_engine_refuses_writes(embedded, cypher):
+    with pytest.raises(QueryError, match="read-only"):
+        embedded.run(cypher, {})
+    assert embedded.run("MATCH (p:Paper) RETURN count(p) AS n", {}).rows == [[51]]
+
+
+def test_kg_query_without_a_graph_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["query", "top_datasets", "--graph", str(tmp_path / "graph.json")],
+                                env={"KG_ENGINE": None})
+
+    assert result.exit_code == EXIT_INPUT and "kg build" in result.stderr
+
+
+def test_a_bad_query_on_the_embedded_engine_is_one_line(seed_file):
+    result = CliRunner().invoke(main, ["query", "--cypher", "MATCH (n RETURN n", "--graph", str(seed_file)],
+                                env={"KG_ENGINE": None})
+
+    assert result.exit_code == EXIT_SERVER
+    assert result.stderr.startswith("kg: error: embedded engine:") and len(result.stderr.splitlines()) == 1
