@@ -39,6 +39,7 @@ from kg.read.ids import is_http_url
 from kg.schema import (
     ADDRESSES,
     COMPARES_WITH,
+    CONCEPT,
     EVALUATES_ON,
     KIND,
     MENTIONS,
@@ -47,7 +48,6 @@ from kg.schema import (
     RELATED_TO,
     RELATIONS,
     USES,
-    node_labels,
 )
 
 @dataclass(frozen=True)
