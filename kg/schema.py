@@ -75,21 +75,32 @@ class Element:
         return tuple(p.name for p in self.properties)
 
 
+# --- property names: sinks spell them through these names, never as literals -----------------
+
+ID, TITLE, ABSTRACT, SOURCE, ARXIV_ID, URL = "id", "title", "abstract", "source", "arxiv_id", "url"
+PUBLISHED, AUTHORS, CATEGORIES, CODE_LINKS = "published", "authors", "categories", "code_links"
+KEY, NAME, TYPE, BENCHMARK, ALIASES = "key", "name", "type", "benchmark", "aliases"
+PAPER_COUNT, MENTION_COUNT = "paper_count", "mention_count"
+FIELDS, STARTS, ENDS, TEXTS, SENTENCES, RULES, TRIGGERS = "fields", "starts", "ends", "texts", "sentences", "rules", "triggers"
+WEIGHT, SHARED = "weight", "shared"
+LABELS, LABEL, INTERACTION, DIRECTED = "labels", "label", "interaction", "directed"
+"""Sink extras (see :data:`SINK_NODE_EXTRAS`, :data:`SINK_EDGE_EXTRAS`)."""
+
 # --- nodes ------------------------------------------------------------------------------------
 
 PAPER = Element(
     "Paper",
     (
-        Property("id", STR, True, "normalised arXiv id (no 'arXiv:' prefix, no version), else 'kg-' + a content hash"),
-        Property("title", STR, True, "title as read, XML-forbidden characters replaced by spaces"),
-        Property("abstract", STR, True, "abstract as read, same cleaning as the title"),
-        Property("source", STR, True, "file the paper was first read from (path as given)"),
-        Property("arxiv_id", STR, False, "normalised arXiv id, when the input gave one"),
-        Property("url", STR, False, "http(s) link to the paper"),
-        Property("published", STR, False, "publication date: YYYY-MM-DD, or YYYY-MM when only the month is known"),
-        Property("authors", STR_LIST, True, "author names in input order"),
-        Property("categories", STR_LIST, True, "arXiv categories, primary first"),
-        Property("code_links", STR_LIST, True, "GitHub / Hugging Face http(s) links found in the abstract"),
+        Property(ID, STR, True, "normalised arXiv id (no 'arXiv:' prefix, no version), else 'kg-' + a content hash"),
+        Property(TITLE, STR, True, "title as read, XML-forbidden characters replaced by spaces"),
+        Property(ABSTRACT, STR, True, "abstract as read, same cleaning as the title"),
+        Property(SOURCE, STR, True, "file the paper was first read from (path as given)"),
+        Property(ARXIV_ID, STR, False, "normalised arXiv id, when the input gave one"),
+        Property(URL, STR, False, "http(s) link to the paper"),
+        Property(PUBLISHED, STR, False, "publication date: YYYY-MM-DD, or YYYY-MM when only the month is known"),
+        Property(AUTHORS, STR_LIST, True, "author names in input order"),
+        Property(CATEGORIES, STR_LIST, True, "arXiv categories, primary first"),
+        Property(CODE_LINKS, STR_LIST, True, "GitHub / Hugging Face http(s) links found in the abstract"),
     ),
     "A paper read from the input.",
 )
@@ -103,13 +114,13 @@ MENTION_LABELS = ("method", "model", "dataset", "benchmark", "task")
 CONCEPT = Element(
     "Concept",
     (
-        Property("key", STR, True, "normalised canonical name: the concept's identity, independent of its type"),
-        Property("name", STR, True, "canonical display name"),
-        Property("type", STR, True, "one of " + ", ".join(CONCEPT_TYPES)),
-        Property("benchmark", BOOL, True, "a dataset used for evaluation (also carries the Benchmark label)"),
-        Property("aliases", STR_LIST, True, "other surface forms seen or known, sorted"),
-        Property("paper_count", INT, True, "number of papers that mention the concept"),
-        Property("mention_count", INT, True, "number of mentions over all papers"),
+        Property(KEY, STR, True, "normalised canonical name: the concept's identity, independent of its type"),
+        Property(NAME, STR, True, "canonical display name"),
+        Property(TYPE, STR, True, "one of " + ", ".join(CONCEPT_TYPES)),
+        Property(BENCHMARK, BOOL, True, "a dataset used for evaluation (also carries the Benchmark label)"),
+        Property(ALIASES, STR_LIST, True, "other surface forms seen or known, sorted"),
+        Property(PAPER_COUNT, INT, True, "number of papers that mention the concept"),
+        Property(MENTION_COUNT, INT, True, "number of mentions over all papers"),
     ),
     "A method, model, dataset (benchmark) or task.",
 )
@@ -122,7 +133,7 @@ BENCHMARK_LABEL = "Benchmark"
 NODE_LABELS = (PAPER.name, CONCEPT.name, *TYPE_LABELS.values(), BENCHMARK_LABEL)
 """Every label a node can carry (Neo4j labels come only from this whitelist)."""
 
-NODE_KEYS = {PAPER.name: "id", CONCEPT.name: "key"}
+NODE_KEYS = {PAPER.name: ID, CONCEPT.name: KEY}
 """The property that identifies a node of each kind (unique in Neo4j)."""
 
 
@@ -148,14 +159,14 @@ def node_labels(attrs: Mapping[str, Any]) -> tuple[str, ...]:
 # --- relations --------------------------------------------------------------------------------
 
 _EVIDENCE = (
-    Property("mention_count", INT, True, "number of mentions supporting the relation"),
-    Property("fields", STR_LIST, True, "per mention: 'title' or 'abstract'"),
-    Property("starts", INT_LIST, True, "per mention: start character offset into its field"),
-    Property("ends", INT_LIST, True, "per mention: end character offset (exclusive)"),
-    Property("texts", STR_LIST, True, "per mention: the text at those offsets"),
-    Property("sentences", STR_LIST, True, "per mention: the sentence it occurs in"),
-    Property("rules", STR_LIST, True, "per mention: the rule that spotted it"),
-    Property("triggers", STR_LIST, True, "per mention: the cue that decided the relation ('' for MENTIONS)"),
+    Property(MENTION_COUNT, INT, True, "number of mentions supporting the relation"),
+    Property(FIELDS, STR_LIST, True, "per mention: 'title' or 'abstract'"),
+    Property(STARTS, INT_LIST, True, "per mention: start character offset into its field"),
+    Property(ENDS, INT_LIST, True, "per mention: end character offset (exclusive)"),
+    Property(TEXTS, STR_LIST, True, "per mention: the text at those offsets"),
+    Property(SENTENCES, STR_LIST, True, "per mention: the sentence it occurs in"),
+    Property(RULES, STR_LIST, True, "per mention: the rule that spotted it"),
+    Property(TRIGGERS, STR_LIST, True, "per mention: the cue that decided the relation ('' for MENTIONS)"),
 )
 
 PROPOSES, EVALUATES_ON, COMPARES_WITH = "PROPOSES", "EVALUATES_ON", "COMPARES_WITH"
@@ -180,8 +191,8 @@ RELATED_TO = "RELATED_TO"
 RELATIONS[RELATED_TO] = Element(
     RELATED_TO,
     (
-        Property("weight", FLOAT, True, "sum over shared concepts of their IDF, rounded to 6 decimals"),
-        Property("shared", STR_LIST, True, "keys of the shared concepts, heaviest first"),
+        Property(WEIGHT, FLOAT, True, "sum over shared concepts of their IDF, rounded to 6 decimals"),
+        Property(SHARED, STR_LIST, True, "keys of the shared concepts, heaviest first"),
     ),
     "Two papers sharing concepts; undirected, stored once from the smaller to the larger paper id.",
 )
@@ -193,12 +204,11 @@ RELATION_ENDPOINTS = {
 
 # --- what sinks add ---------------------------------------------------------------------------
 
-LABEL, WEIGHT = "label", "weight"
 COLOR_R, COLOR_G, COLOR_B, SIZE, X, Y = "r", "g", "b", "size", "x", "y"
 START, END = "start", "end"
 SINK_NODE_EXTRAS = {
-    "labels": "the node's labels (GraphML and CSV: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
-    "name": "GraphML: the node id again (Cytoscape's name column; unique, so igraph's name index works)",
+    LABELS: "the node's labels (GraphML and CSV: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
+    NAME: "GraphML: the node id again (Cytoscape's name column; unique, so igraph's name index works)",
     LABEL: "display label: the concept name, or the paper title cut to 60 characters",
     COLOR_R: "display colour, red 0-255: by node type (Paper, Method, Model, Dataset, Benchmark, Task)",
     COLOR_G: "display colour, green 0-255",
@@ -213,15 +223,15 @@ SINK_NODE_EXTRAS = {
 SINK_NODE_TYPES = {COLOR_R: INT, COLOR_G: INT, COLOR_B: INT, SIZE: FLOAT, X: FLOAT, Y: FLOAT}
 """The sink extras that are not strings."""
 SINK_EDGE_EXTRAS = {
-    "interaction": "GraphML and cyjs: the relation type (Cytoscape's edge label)",
+    INTERACTION: "GraphML and cyjs: the relation type (Cytoscape's edge label)",
     LABEL: "display label: the relation type",
     WEIGHT: "on every edge: RELATED_TO the IDF sum of the shared concepts; a paper-concept relation its "
             "mention_count (the mentions supporting it)",
-    "directed": "false for RELATED_TO (symmetric: one edge per pair, stored from the smaller paper id), "
+    DIRECTED: "false for RELATED_TO (symmetric: one edge per pair, stored from the smaller paper id), "
                 "true for the paper-concept relations",
 }
-SINK_EDGE_TYPES = {WEIGHT: FLOAT, "directed": BOOL}
-LEAN_OMITTED = frozenset({"abstract", "fields", "starts", "ends", "texts", "sentences", "rules", "triggers"})
+SINK_EDGE_TYPES = {WEIGHT: FLOAT, DIRECTED: BOOL}
+LEAN_OMITTED = frozenset({ABSTRACT, FIELDS, STARTS, ENDS, TEXTS, SENTENCES, RULES, TRIGGERS})
 """What ``--lean`` leaves out of the file exports: abstracts and the per-mention evidence
 (``mention_count`` stays). A lean file reads back with these properties missing."""
 NEO4J_BUILD = "kg_build"
@@ -230,7 +240,7 @@ SINK_NEO4J_EXTRAS = {
                  "The export then removes the Paper/Concept nodes and kg relationships it did not write "
                  "(mark and sweep), so the database equals the graph.",
 }
-SINK_RENAMED = {"id": "paper_id"}
+SINK_RENAMED = {ID: "paper_id"}
 """File sinks write these properties under another name: in GraphML and node-link JSON the
 node's own id (``paper:…``) is ``id``, and Gephi takes an attribute named ``id`` for it."""
 

@@ -44,12 +44,13 @@ from kg.schema import (
     BENCHMARK_LABEL,
     CONCEPT,
     KIND,
+    LABELS,
     NEO4J_BUILD,
     NODE_KEYS,
     NODE_KINDS,
     NODE_LABELS,
-    RELATION_ENDPOINTS,
     RELATIONS,
+    RELATION_ENDPOINTS,
     TYPE_LABELS,
     check_graph,
     node_labels,
@@ -211,7 +212,7 @@ def node_writes(graph: nx.MultiDiGraph) -> list[Write]:
     groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
     for _, attrs in sorted(graph.nodes(data=True)):
         groups[node_labels(attrs)].append(_declared(attrs[KIND], attrs, NODE_KINDS))
-    return [Write(labels[0], node_cypher(labels), create_node_cypher(labels), rows, {"labels": list(labels)})
+    return [Write(labels[0], node_cypher(labels), create_node_cypher(labels), rows, {LABELS: list(labels)})
             for labels, rows in sorted(groups.items())]
 
 
