@@ -55,9 +55,21 @@ def read_graph(path: Path) -> nx.MultiDiGraph:
     from kg.export.graphml import read_graphml
     from kg.export.node_link import read_node_link
 
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return read_node_link(path)
-    if suffix == ".graphml":
-        return read_graphml(path)
-    raise ValueError("a graph is read from a .json (node-link) or .graphml file written by kg build")
+    import xml.etree.ElementTree as ElementTree
+
+    from kg.errors import GraphFileError, KgError
+
+    readers = {".json": read_node_link, ".graphml": read_graphml}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise GraphFileError(f"{path}: a graph is read from a .json (node-link) or .graphml file written by kg build")
+    try:
+        return reader(path)
+    except OSError as error:
+        raise GraphFileError(f"{path}: cannot read: {error.strerror or error}") from error
+    except KgError as error:
+        raise GraphFileError(f"{path}: not a graph kg build wrote: {error}") from error
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, ElementTree.ParseError,
+            nx.NetworkXError) as error:  # another tool's file, or a damaged one: say what broke, never a traceback
+        reason = f"{type(error).__name__}: {error}" if isinstance(error, (KeyError, IndexError)) else str(error)
+        raise GraphFileError(f"{path}: not a graph kg build wrote ({reason or type(error).__name__})") from error
