@@ -30,7 +30,28 @@ def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] 
         "json": write_node_link,
         "html": lambda g, p: write_html(page or automatic_selection(g), p, title=title),
     }
-    return [writers[name](graph, out_dir / EXPORT_FILES[name]) for name in formats]
+    from kg.errors import OutputError
+    from kg.export.files import PENDING, commit_exports, recover_exports, staged_path
+
+    recover_exports(out_dir)
+    pairs: list[tuple[Path, Path]] = []
+    try:
+        for name in formats:  # the whole set is written aside first, then renamed into place together
+            target = out_dir / EXPORT_FILES[name]
+            pairs.append((writers[name](graph, staged_path(target)), target))
+        commit_exports(out_dir, pairs)
+    except OSError as error:
+        if not (out_dir / PENDING).exists():  # committed sets are finished by the next recover_exports
+            for staged, _ in pairs:
+                staged.unlink(missing_ok=True)
+        raise OutputError(f"{out_dir}: cannot write the exports: {error.strerror or error}; "
+                          "the previous exports are unchanged") from error
+    except BaseException:
+        if not (out_dir / PENDING).exists():
+            for staged, _ in pairs:
+                staged.unlink(missing_ok=True)
+        raise
+    return [target for _, target in pairs]
 
 
 def is_graph_file(path: Path) -> bool:
@@ -63,7 +84,11 @@ def read_graph(path: Path) -> nx.MultiDiGraph:
     reader = readers.get(path.suffix.lower())
     if reader is None:
         raise GraphFileError(f"{path}: a graph is read from a .json (node-link) or .graphml file written by kg build")
+    from kg.export.files import PENDING, recover_exports
+
     try:
+        if (path.parent / PENDING).exists():  # a build stopped while renaming its set: finish it first
+            recover_exports(path.parent)
         return reader(path)
     except OSError as error:
         raise GraphFileError(f"{path}: cannot read: {error.strerror or error}") from error
