@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import networkx as nx
 
@@ -96,6 +97,32 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
     """
     formats = tuple(formats)
     summary = BuildSummary(read=log or ReadLog())
+    with _exclusive(out_dir):
+        return _build(inputs, out_dir, formats, fmt, fields, links, summary, show_progress, curation, cache_path,
+                      workers)
+
+
+@contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    """``out_dir``, checked writable before any work and locked: a second build into the same
+    folder stops at once with one line instead of mixing its files with the first's."""
+    import fcntl
+
+    from kg.errors import OutputError
+    from kg.export.files import LOCK, recover_exports, writable_folder
+
+    writable_folder(out_dir)
+    with open(out_dir / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            raise OutputError(f"{out_dir}: another kg build is writing there; wait for it to finish") from error
+        recover_exports(out_dir)  # finish or clean up what an interrupted build left
+        yield
+
+
+def _build(inputs, out_dir, formats, fmt, fields, links, summary, show_progress, curation, cache_path,
+           workers) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     started = time.perf_counter()
     papers = read_papers(inputs, summary.read, fmt, fields)
     summary.seconds["read"] = time.perf_counter() - started

@@ -67,7 +67,27 @@ def file_options(function):
                              "what a desktop tool needs.")(function)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+EXIT_INTERRUPTED = 130
+
+
+class _Kg(click.Group):
+    """The command group: every :class:`~kg.errors.KgError` becomes one ``kg: error:`` line
+    with its class's exit code; Ctrl-C is one line and exit 130."""
+
+    def invoke(self, ctx: click.Context):
+        from kg.errors import KgError
+
+        try:
+            return super().invoke(ctx)
+        except KgError as error:
+            click.echo(f"kg: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("kg: error: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Kg, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """Build knowledge graphs of machine-learning papers.
@@ -279,10 +299,7 @@ def html(graph_file: Path, output: Path | None, focus: str | None, depth: int, t
     from kg.export import read_graph
     from kg.export.html import automatic_top, select, write_html
 
-    try:
-        graph = read_graph(graph_file)
-    except (ValueError, OSError) as error:
-        _fail(f"{graph_file}: {error}")
+    graph = read_graph(graph_file)  # a GraphFileError is one kg: error: line (see _Kg)
     if top is None and not focus:
         top = automatic_top(graph)
     try:
@@ -303,10 +320,7 @@ def stats(graph_file: Path) -> None:
     from kg.export import read_graph
     from kg.schema import CONCEPT, KIND, PAPER
 
-    try:
-        graph = read_graph(graph_file)
-    except (ValueError, OSError) as error:
-        _fail(f"{graph_file}: {error}")
+    graph = read_graph(graph_file)  # a GraphFileError is one kg: error: line (see _Kg)
     kinds = Counter(attrs.get(KIND) for _, attrs in graph.nodes(data=True))
     types = Counter(("benchmark" if attrs.get("benchmark") else attrs.get("type"))
                     for _, attrs in graph.nodes(data=True) if attrs.get(KIND) == CONCEPT.name)

@@ -21,6 +21,14 @@ class InputError(KgError):
     """The input cannot be read at all (missing, unreadable, unknown format, or holds no paper)."""
 
 
+class GraphFileError(InputError):
+    """A graph file (graph.json, graph.graphml) is missing, damaged or not one kg build wrote."""
+
+
+class OutputError(KgError):
+    """An export or output file cannot be written (not a folder, read-only, disk full)."""
+
+
 class SchemaError(KgError, ValueError):
     """The graph carries something the schema does not declare, or misses something it requires."""
 

@@ -15,6 +15,7 @@ order, so the output never depends on which worker finished first. Any executor 
 from __future__ import annotations
 
 import os
+import time
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -102,8 +103,21 @@ def open_executor(jobs: int | None = None, scheduler: str | None = None) -> Iter
     elif jobs <= 1:
         yield None
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as executor:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as executor:
             yield executor
+
+
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """In a worker: exit as soon as the build's process is gone (killed by the OOM killer or
+    ``kill -9``), instead of waiting forever as an orphan."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
 @contextmanager

@@ -201,3 +201,45 @@ def test_file_names_with_undecodable_bytes_and_control_characters_export_readabl
     sources = {attrs["source"] for _, attrs in graph.nodes(data=True) if "source" in attrs}
     assert sources == {str(folder / "odd-\ufffd-name  .jsonl")}
     assert "2401.00901" in built_ids(out)
+
+
+def _graphml(body: str) -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+            f'<graph edgedefault="directed">{body}</graph></graphml>\n')
+
+
+_WRONG_GRAPHS = {
+    "empty-object.json": "{}",
+    "empty-array.json": "[]",
+    "empty.json": "",
+    "truncated.json": '{"directed": true, "multigraph": true, "graph": {}, "nodes": [{"id": "a"',
+    "other-tool.json": json.dumps({"directed": False, "multigraph": False, "graph": {},
+                                   "nodes": [{"id": 1}, {"id": 2}], "links": [{"source": 1, "target": 2}]}),
+    "unknown-label.json": json.dumps({"directed": True, "multigraph": True, "graph": {},
+                                      "nodes": [{"id": "x", "labels": ["Alien"]}], "links": []}),
+    "nodes-not-a-list.json": json.dumps({"directed": True, "multigraph": True, "graph": {}, "nodes": 5, "links": []}),
+    "empty.graphml": "",
+    "truncated.graphml": _graphml('<node id="a">')[:80],
+    "other-tool.graphml": _graphml('<node id="a"/><node id="b"/><edge source="a" target="b"/>'),
+    "unknown-label.graphml": _graphml('<key id="labels" for="node" attr.name="labels" attr.type="string"/>'
+                                      '<node id="a"><data key="labels">:Alien</data></node>'),
+    "entity-expansion.graphml": '<?xml version="1.0"?>\n<!DOCTYPE g [<!ENTITY a "aaaaaaaaaa">'
+                                '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+                                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="directed">'
+                                '<node id="&c;"/></graph></graphml>',
+    "external-entity.graphml": '<?xml version="1.0"?>\n<!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                               '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="directed">'
+                               '<node id="&x;"/></graph></graphml>',
+    "not-xml.graphml": "\x00\x01 binary",
+}
+
+
+@pytest.mark.parametrize("command", ["stats", "html"])
+@pytest.mark.parametrize("name", sorted(_WRONG_GRAPHS))
+def test_a_wrong_graph_file_is_one_error_line_and_exit_1(tmp_path, command, name):
+    path = tmp_path / name
+    path.write_text(_WRONG_GRAPHS[name])
+    code, stdout, stderr = run_kg(command, str(path))
+    assert code == 1, (stdout, stderr)
+    assert stderr.startswith(f"kg: error: {path}: ") and stderr.count("\n") == 1, stderr
+    assert "root:" not in stdout + stderr

@@ -32,17 +32,40 @@ def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] 
     from kg.export.graphml import write_graphml
     from kg.export.html import automatic_selection, write_html
     from kg.export.node_link import write_node_link
-    from kg.export.tables import write_tables
+    from kg.export.tables import EDGES_FILE, NODES_FILE, write_tables
 
-    writers: dict[str, Callable[[], list[Path]]] = {
-        "graphml": lambda: [write_graphml(graph, out_dir / EXPORT_FILES["graphml"], options)],
-        "json": lambda: [write_node_link(graph, out_dir / EXPORT_FILES["json"], options)],
-        "html": lambda: [write_html(page or automatic_selection(graph), out_dir / EXPORT_FILES["html"], title=title)],
-        "gexf": lambda: [write_gexf(graph, out_dir / EXPORT_FILES["gexf"], options)],
-        "cyjs": lambda: [write_cyjs(graph, out_dir / EXPORT_FILES["cyjs"], options, title=title)],
-        "csv": lambda: write_tables(graph, out_dir, options),
+    from kg.errors import OutputError
+    from kg.export.files import PENDING, commit_exports, recover_exports, staged_path
+
+    pairs: list[tuple[Path, Path]] = []  # (staged, target) of every file of the set
+
+    def staged(file_name: str) -> Path:
+        """Where a file of the set is written before the whole set is renamed into place."""
+        pairs.append((staged_path(out_dir / file_name), out_dir / file_name))
+        return pairs[-1][0]
+
+    writers: dict[str, Callable[[], object]] = {
+        "graphml": lambda: write_graphml(graph, staged(EXPORT_FILES["graphml"]), options),
+        "json": lambda: write_node_link(graph, staged(EXPORT_FILES["json"]), options),
+        "html": lambda: write_html(page or automatic_selection(graph), staged(EXPORT_FILES["html"]), title=title),
+        "gexf": lambda: write_gexf(graph, staged(EXPORT_FILES["gexf"]), options),
+        "cyjs": lambda: write_cyjs(graph, staged(EXPORT_FILES["cyjs"]), options, title=title),
+        "csv": lambda: write_tables(graph, staged(NODES_FILE), staged(EDGES_FILE), options),
     }
-    return [path for name in formats for path in writers[name]()]
+    recover_exports(out_dir)
+    try:
+        for name in formats:
+            writers[name]()
+        commit_exports(out_dir, pairs)
+    except BaseException as error:
+        if not (out_dir / PENDING).exists():  # a committed set is finished by the next recover_exports
+            for staged_file, _ in pairs:
+                staged_file.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{out_dir}: cannot write the exports: {error.strerror or error}; "
+                              "the previous exports are unchanged") from error
+        raise
+    return [target for _, target in pairs]
 
 
 def is_graph_file(path: Path) -> bool:
@@ -67,9 +90,25 @@ def read_graph(path: Path) -> nx.MultiDiGraph:
     from kg.export.graphml import read_graphml
     from kg.export.node_link import read_node_link
 
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return read_node_link(path)
-    if suffix == ".graphml":
-        return read_graphml(path)
-    raise ValueError("a graph is read from a .json (node-link) or .graphml file written by kg build")
+    import xml.etree.ElementTree as ElementTree
+
+    from kg.errors import GraphFileError, KgError
+
+    readers = {".json": read_node_link, ".graphml": read_graphml}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise GraphFileError(f"{path}: a graph is read from a .json (node-link) or .graphml file written by kg build")
+    from kg.export.files import PENDING, recover_exports
+
+    try:
+        if (path.parent / PENDING).exists():  # a build stopped while renaming its set: finish it first
+            recover_exports(path.parent)
+        return reader(path)
+    except OSError as error:
+        raise GraphFileError(f"{path}: cannot read: {error.strerror or error}") from error
+    except KgError as error:
+        raise GraphFileError(f"{path}: not a graph kg build wrote: {error}") from error
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, ElementTree.ParseError,
+            nx.NetworkXError) as error:  # another tool's file, or a damaged one: say what broke, never a traceback
+        reason = f"{type(error).__name__}: {error}" if isinstance(error, (KeyError, IndexError)) else str(error)
+        raise GraphFileError(f"{path}: not a graph kg build wrote ({reason or type(error).__name__})") from error

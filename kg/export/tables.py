@@ -65,12 +65,13 @@ def _row(columns: list[str], values: dict) -> list[str]:
     return [attribute_text(values[name], name) if name in values else "" for name in columns]
 
 
-def write_tables(graph: nx.MultiDiGraph, out_dir: Path, options: ExportOptions = ExportOptions()) -> list[Path]:
-    """Write ``nodes.csv`` and ``edges.csv`` into ``out_dir``, each atomically."""
+def write_tables(graph: nx.MultiDiGraph, nodes_path: Path, edges_path: Path,
+                 options: ExportOptions = ExportOptions()) -> list[Path]:
+    """Write the node table (``nodes.csv``) and the edge table (``edges.csv``), each atomically."""
     graph = trimmed(graph, options)
     display = node_display(graph)
     columns = node_columns(options)
-    with atomic_output(out_dir / NODES_FILE) as handle:
+    with atomic_output(nodes_path) as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for node in sorted(graph.nodes):
@@ -79,7 +80,7 @@ def write_tables(graph: nx.MultiDiGraph, out_dir: Path, options: ExportOptions =
                       **dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))}
             writer.writerow(_row(columns, values))
     columns = edge_columns(options)
-    with atomic_output(out_dir / EDGES_FILE) as handle:
+    with atomic_output(edges_path) as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for number, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
@@ -87,4 +88,4 @@ def write_tables(graph: nx.MultiDiGraph, out_dir: Path, options: ExportOptions =
                       WEIGHT: edge_weight(relation, attrs), DIRECTED: relation != RELATED_TO,
                       **dict(stored_properties(RELATIONS[relation], attrs, options))}
             writer.writerow(_row(columns, values))
-    return [out_dir / NODES_FILE, out_dir / EDGES_FILE]
+    return [nodes_path, edges_path]

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 
 from kg.errors import InputError
 from kg.read.dedupe import deduplicate
-from kg.read.files import FORMATS, input_files, read_file
+from kg.read.files import FORMATS, display_name, input_files, read_file
 from kg.read.log import ReadLog, ReadProblem
 from kg.records import Paper
 
@@ -28,6 +28,8 @@ def read_papers(paths: Iterable[Path | str], log: ReadLog, fmt: str | None = Non
     paper at all could be read.
     """
     files = input_files([Path(p) for p in paths], fmt)
+    if files and all(path.is_file() and path.stat().st_size == 0 for path in files):
+        raise InputError(f"{display_name(files[0])}: empty file; no paper could be read")
     papers = deduplicate((paper for path in files for paper in read_file(path, log, fmt, fields)), log)
     if not papers:
         detail = f" ({log.skipped} malformed records)" if log.skipped else ""

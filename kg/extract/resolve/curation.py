@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 
 from kg.errors import CurationError
 from kg.keys import compact_key
@@ -85,11 +84,9 @@ class Curation:
     @classmethod
     def load(cls, path: Path) -> "Curation":
         """Read a curation file; :class:`CurationError` says what is wrong and where."""
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise CurationError(f"{path}: not YAML ({error})") from error
-        return cls.parse(data or {}, str(path))
+        from kg.datafiles import load_yaml
+
+        return cls.parse(load_yaml(path, CurationError) or {}, str(path))
 
     @classmethod
     def parse(cls, data: Any, where: str = "curation") -> "Curation":

@@ -48,6 +48,17 @@ class LexiconEntry:
 
 def read_lexicon_file(path: Path) -> Iterator[LexiconEntry]:
     """The entries of one lexicon TSV file."""
+    from kg.datafiles import text_line
+
+    try:
+        yield from _lexicon_entries(path)
+    except UnicodeDecodeError as error:
+        raise LexiconError(f"{path}:{text_line(path.read_bytes(), error.start)}: not UTF-8 ({error.reason})") from error
+    except csv.Error as error:
+        raise LexiconError(f"{path}: {error}") from error
+
+
+def _lexicon_entries(path: Path) -> Iterator[LexiconEntry]:
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         for number, row in enumerate(reader, start=2):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -75,16 +74,24 @@ class CorpusSettings:
     @classmethod
     def load(cls, directory: Path = RESOLVE_DATA) -> "CorpusSettings":
         corpus_path, relations_path = directory / "corpus.yaml", directory / "relations.yaml"
-        corpus = yaml.safe_load(corpus_path.read_text(encoding="utf-8"))
-        relations = yaml.safe_load(relations_path.read_text(encoding="utf-8"))
-        return cls(
-            not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
-            generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
-            unnamed_type=corpus["unnamed_type"],
-            type_order=tuple(corpus["type_order"]),
-            relations=relations,
-            fingerprint=fingerprint(corpus_path, relations_path),
-        )
+        from kg.datafiles import load_yaml
+        from kg.errors import RuleError
+
+        corpus, relations = load_yaml(corpus_path, RuleError), load_yaml(relations_path, RuleError)
+        try:
+            settings = cls(
+                not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
+                generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
+                unnamed_type=corpus["unnamed_type"],
+                type_order=tuple(corpus["type_order"]),
+                relations=relations,
+                fingerprint=fingerprint(corpus_path, relations_path),
+            )
+            for key in ("cues", "first_person", "proposes"):
+                relations[key]
+        except (KeyError, TypeError) as error:
+            raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
+        return settings
 
 
 @dataclass(slots=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
+from kg.datafiles import load_yaml
 from kg.errors import RuleError
 from kg.keys import pluralise_phrase
 
@@ -52,7 +52,10 @@ def load_vocab(directory: Path) -> dict[str, Any]:
     for name in VOCAB_FILES:
         path = directory / name
         if path.exists():
-            raw.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            data = load_yaml(path, RuleError) or {}
+            if not isinstance(data, dict):
+                raise RuleError(f"{path}: expected a mapping of word-list names to lists")
+            raw.update(data)
     plural = set(raw.pop("pluralise", []))
     classes = raw.pop("token_classes", {})
     lists: dict[str, list[str]] = {}
@@ -109,7 +112,7 @@ def load_rules(patterns_path: Path, vocab: dict[str, Any]) -> list[Rule]:
             raw = json.loads(line)
         except json.JSONDecodeError as error:
             raise RuleError(f"{where}: {error.msg}") from error
-        rule_id = raw.get("id")
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
         if not rule_id or rule_id in seen:
             raise RuleError(f"{where}: every pattern needs a unique 'id'")
         seen.add(rule_id)

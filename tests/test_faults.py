@@ -1,0 +1,193 @@
+"""Fault tests (issue 11, acceptance 2): a build killed at several points, its main process
+killed alone, a read-only --out, a full disk. Afterwards the folder holds the previous export
+set or the new one, never a mix; no worker is left running; the next build leaves no temporary
+file and writes the same bytes as an undisturbed build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from kg.export.files import PENDING, staged_path
+
+EXPORTS = ("graph.graphml", "graph.json", "graph.html")
+SEEDS = ROOT / "seeds"
+ABSTRACT = "We propose TinyNet{n}, a model for image classification evaluated on ImageNet against ResNet-50."
+
+
+def small_input(folder: Path, count: int = 3) -> Path:
+    path = folder / f"small-{count}.jsonl"
+    path.write_text("".join(json.dumps({"id": f"2403.{n:05d}", "title": f"Small paper {n}",
+                                        "abstract": ABSTRACT.format(n=n)}) + "\n" for n in range(count)))
+    return path
+
+
+def kg_build(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kg.cli", "build", *args, "-q"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs)
+
+
+def finished(process: subprocess.Popen) -> tuple[int, str, str]:
+    stdout, stderr = process.communicate(timeout=300)
+    return process.returncode, stdout, stderr
+
+
+def digests(folder: Path) -> dict[str, str | None]:
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() if (folder / name).exists() else None
+            for name in EXPORTS}
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".staged")) or p.name == PENDING)
+
+
+def wait_for(condition, deadline: float = 120.0, interval: float = 0.005) -> bool:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The two export sets an undisturbed build writes: of 3 papers (the previous set) and of 40 (the new)."""
+    folder = tmp_path_factory.mktemp("reference")
+    small = small_input(folder)
+    code, _, stderr = finished(kg_build(str(small), "--out", str(folder / "old"), "--jobs", "1", "--no-cache"))
+    assert code == 0, stderr
+    big = small_input(folder, 40)
+    code, _, stderr = finished(kg_build(str(big), "--out", str(folder / "new"), "--jobs", "1", "--no-cache"))
+    assert code == 0, stderr
+    return small, big, digests(folder / "old"), digests(folder / "new")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("point", ["started", "workers-running", "exporting"])
+def test_kill_9_of_the_process_group_leaves_one_whole_set(tmp_path, reference, point):
+    small, big, old, new = reference
+    out = tmp_path / "out"
+    assert finished(kg_build(str(small), "--out", str(out), "--jobs", "1"))[0] == 0
+    process = kg_build(str(big), "--out", str(out), "--jobs", "2")
+    conditions = {
+        "started": lambda: (out / ".kg-build.lock").exists() and process.poll() is None,
+        "workers-running": lambda: len(_children(process.pid)) >= 2 or process.poll() is not None,
+        "exporting": lambda: any(p.name.startswith(".graph.") for p in out.iterdir()) or process.poll() is not None,
+    }
+    assert wait_for(conditions[point])
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert digests(out) in (old, new)
+    code, _, stderr = finished(kg_build(str(big), "--out", str(out), "--jobs", "1"))
+    assert code == 0, stderr
+    assert digests(out) == new
+    assert leftovers(out) == []
+
+
+def test_killing_the_main_process_alone_leaves_no_orphan_worker(tmp_path, reference):
+    small, big, old, _ = reference
+    out = tmp_path / "out"
+    process = kg_build(str(SEEDS), "--out", str(out), "--jobs", "2", "--no-cache")
+    assert wait_for(lambda: len(_children(process.pid)) >= 2, deadline=120)
+    workers = _children(process.pid)
+    os.kill(process.pid, signal.SIGKILL)  # what the OOM killer does: the workers get no signal
+    process.wait(timeout=30)
+    assert wait_for(lambda: not any(_alive(pid) for pid in workers), deadline=15, interval=0.05), workers
+
+
+def test_an_interrupted_commit_is_finished_by_the_next_reader(tmp_path, reference):
+    """The window between the set's renames: the journal says which staged files belong to the
+    new set; whoever comes next (here kg stats) finishes the renames before reading."""
+    small, big, old, new = reference
+    out = tmp_path / "out"
+    assert finished(kg_build(str(big), "--out", str(tmp_path / "next"), "--jobs", "1", "--no-cache"))[0] == 0
+    assert finished(kg_build(str(small), "--out", str(out), "--jobs", "1", "--no-cache"))[0] == 0
+    for name in EXPORTS:
+        (staged_path(out / name)).write_bytes((tmp_path / "next" / name).read_bytes())
+    (out / PENDING).write_text(json.dumps([[staged_path(out / n).name, n] for n in EXPORTS]))
+    os.replace(staged_path(out / "graph.graphml"), out / "graph.graphml")  # killed after the first rename
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "stats", str(out / "graph.json")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "papers: 3" not in result.stdout
+    assert digests(out) == new and leftovers(out) == []
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0 and not os.environ.get("KG_REQUIRE_TOOLS"),
+                                reason="mounting a small tmpfs needs root (CI runs as root)")
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    if os.geteuid() != 0:
+        pytest.fail("mounting a small tmpfs needs root")
+    mounted = []
+
+    def mount(size: str, *options: str) -> Path:
+        point = tmp_path / f"mnt{len(mounted)}"
+        point.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs", str(point)],
+                       check=True)
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", str(point)], check=False)
+
+
+@needs_root
+def test_read_only_out_is_one_line_before_any_work(tmpfs, reference):
+    out = tmpfs("1m", "ro") / "out"
+    code, _, stderr = finished(kg_build(str(SEEDS), "--out", str(out), "--jobs", "1"))
+    assert code == 1
+    assert stderr == f"kg: error: {out}: cannot write there: Read-only file system\n"
+
+
+@needs_root
+def test_a_full_disk_keeps_the_previous_set_and_leaves_no_temporary_file(tmpfs, reference, tmp_path):
+    small, big, old, new = reference
+    disk = tmpfs("2600k")
+    out = disk / "out"
+    assert finished(kg_build(str(small), "--out", str(out), "--jobs", "1", "--no-cache"))[0] == 0
+    assert digests(out) == old
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    filler = disk / "filler"
+    filler.write_bytes(b"\0" * max(0, free - 600_000))  # room for graph.json, not for the whole set
+    code, _, stderr = finished(kg_build(str(big), "--out", str(out), "--jobs", "1", "--no-cache"))
+    assert code == 1, stderr
+    assert stderr.startswith(f"kg: error: {out}: cannot write the exports: No space left on device")
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert digests(out) == old and leftovers(out) == []
+    filler.unlink()
+    assert finished(kg_build(str(big), "--out", str(out), "--jobs", "1", "--no-cache"))[0] == 0
+    assert digests(out) == new and leftovers(out) == []
