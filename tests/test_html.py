@@ -144,3 +144,23 @@ def test_build_says_when_its_page_shows_only_part_of_the_graph(tmp_path, monkeyp
     assert note.startswith("graph.html: Showing the 10 most connected papers") and "left out" in note
     page = (tmp_path / "graph.html").read_text(encoding="utf-8")
     assert "the 10 most connected papers" in page
+
+
+def test_the_page_script_takes_label_and_relation_names_from_the_data_island():
+    from kg.schema import KIND, NODE_LABELS, RELATIONS
+
+    templates = ROOT / "kg" / "export" / "html" / "templates"
+    for template in sorted(templates.iterdir()):
+        text = template.read_text(encoding="utf-8")
+        literals = sorted({name for name in (KIND, *NODE_LABELS, *RELATIONS) if re.search(rf"[\"']{name}[\"']", text)})
+        assert literals == [], f"{template.name} spells schema names {literals}: take them from data.schema"
+
+
+def test_clusters_are_named_deterministically_from_their_concepts(seed_graph):
+    first = json.loads(parse(render_page(select(seed_graph))).scripts[0])
+    again = json.loads(parse(render_page(select(seed_graph))).scripts[0])
+    assert first["clusters"] == again["clusters"] and len(first["clusters"]) > 1
+    for index, cluster in enumerate(first["clusters"]):
+        members = {n["id"] for n in first["nodes"] if n["cluster"] == index}
+        assert cluster["size"] == len(members) and set(cluster["concepts"]) <= members
+        assert cluster["name"] == " · ".join(first["concepts"][c]["name"] for c in cluster["concepts"][:3])

@@ -184,6 +184,11 @@ def test_malicious_titles_run_no_script(browser, malicious_graph, tmp_path):
             page.wait_for_selector("div.vis-tooltip", state="hidden", timeout=30_000)
             hovered += 1
         assert hovered >= 5, "tooltips were shown"
+        clusters = page.locator("#kg-clusters a[data-kg-cluster]")
+        for i in range(clusters.count()):  # cluster names are made of the (hostile) concept names
+            clusters.nth(i).click()
+        page.evaluate("() => new Promise(done => { kg.network.once('afterDrawing', done); kg.network.redraw(); })")
+        assert page.evaluate("kg.labels.length") > 0, "labels, hostile names among them, were drawn on the canvas"
         evil_title = malicious_graph.nodes["paper:2501.00001"]["title"]
         page.fill("#kg-search", evil_title)
         page.press("#kg-search", "Enter")

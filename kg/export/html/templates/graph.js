@@ -448,7 +448,11 @@
       place({ id: id, kind: "node", text: shortText(data.nodes[nodeIndex[id]].label, 32),
               x: at.x, y: at.y + radius + 2, h: 14 }, (strong ? "600 " : "") + "12px system-ui, sans-serif", "#222");
     }
-    first.forEach(placeNode);
+    if (highlight && highlight.id !== null && visible[highlight.id] && network.body.nodes[highlight.id]) {
+      placeNode(highlight.id);  // the selected node's label before any other
+      isFirst[highlight.id] = true;
+    }
+    first.forEach(function (id) { if (!(highlight && highlight.id === id)) placeNode(id); });
     if (!highlight || highlight.cluster !== null) {
       var named = 0, most = Math.max(1, Math.round(CLUSTER_NAMES * labelDensity));
       clusterBoxes(width, height).forEach(function (b) {
