@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from kg.extract.cache import fingerprint
 from kg.extract.resolve.curation import AppliedCuration, Curation
 from kg.extract.resolve.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher
-from kg.extract.spot.pipeline import blank_pipeline
+from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline
 from kg.keys import (
     compact_key,
     concept_key,
@@ -51,6 +51,7 @@ _TIERS = {
     "acronym-short": 1, "acronym-use": 1, "name": 2,
 }
 _PHRASE_TIER = 2
+DEFINITION_WEIGHT = 2
 _CONTEXT_TIER = 1
 
 
@@ -540,7 +541,10 @@ class Resolver:
 
 
 def rule_weights(nlp: Language) -> dict[str, int]:
-    """The voting weight of each stage-1 rule, from the pipeline's pattern file."""
-    return {rule_id: rule.weight for rule_id, rule in nlp.get_pipe("kg_rule_matcher").rules.items()}
+    """The voting weight of each stage-1 rule, from the pipeline's pattern file; a definition's
+    long form says what its short form is ("Audio-Visual Video Parsing (AVVP)" is a task), and
+    outvotes contexts like "AVVP models" (models for the task)."""
+    weights = {rule_id: rule.weight for rule_id, rule in nlp.get_pipe("kg_rule_matcher").rules.items()}
+    return {**weights, **{rule: DEFINITION_WEIGHT for rule in ACRONYM_RULES}}
 
 
