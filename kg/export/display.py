@@ -3,9 +3,10 @@ a display label, colour, size and position on every node, a weight, label and di
 every edge (declared in :data:`kg.schema.SINK_NODE_EXTRAS` / :data:`kg.schema.SINK_EDGE_EXTRAS`),
 and the two ways to make a file smaller (:class:`ExportOptions`).
 
-Colours are by node type, the same as the HTML page's. Sizes span 4–100 and positions are
-centred within ±5000 with y pointing up: exactly what Gephi's import scaler leaves unchanged
-(docs/consumer-notes.md), so Gephi shows the layout kg computed. The layout is the page's
+Colours are by node type, the same as the HTML page's. Sizes span 4–40 and positions are
+centred and scaled to reach exactly ±5000, y pointing up: what Gephi's import scaler leaves
+unchanged (its ratio is min(96 / size span, 5000 / largest coordinate) = 1; docs/consumer-notes.md),
+so Gephi shows the layout kg computed. The layout is the page's
 (:func:`kg.export.html.layout.cluster_layout`), computed up to :data:`LAYOUT_NODE_LIMIT` nodes.
 
 >>> short_label("A" * 70)[-3:], len(short_label("A" * 70))
@@ -62,7 +63,7 @@ LABEL_LIMIT = 60
 """A paper's display label is its title cut to this many characters."""
 LAYOUT_NODE_LIMIT = 5000
 """Files of larger graphs carry no positions (the layout is quadratic in a community's size)."""
-MIN_SIZE, MAX_SIZE, MAX_COORDINATE = 4.0, 100.0, 5000.0
+MIN_SIZE, MAX_SIZE, MAX_COORDINATE = 4.0, 40.0, 5000.0
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def node_display(graph: nx.MultiDiGraph) -> dict[str, dict]:
         cx = sum(x for x, _ in positions.values()) / len(positions)
         cy = sum(y for _, y in positions.values()) / len(positions)
         reach = max((max(abs(x - cx), abs(y - cy)) for x, y in positions.values()), default=0.0)
-        scale = min(1.0, MAX_COORDINATE / reach) if reach else 1.0
+        scale = MAX_COORDINATE / reach if reach else 1.0
         # the page's y points down, Gephi's up: flip it so both show the same picture
         positions = {node: (round((x - cx) * scale, 1), round(-(y - cy) * scale, 1)) for node, (x, y) in positions.items()}
     out = {}
