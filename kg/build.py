@@ -99,7 +99,7 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
     summary = BuildSummary(read=log or ReadLog())
     with _exclusive(out_dir):
         return _build(inputs, out_dir, formats, fmt, fields, links, summary, show_progress, curation, cache_path,
-                      workers)
+                      workers, options)
 
 
 @contextmanager
@@ -122,7 +122,7 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
 
 
 def _build(inputs, out_dir, formats, fmt, fields, links, summary, show_progress, curation, cache_path,
-           workers) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+           workers, options) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     started = time.perf_counter()
     papers = read_papers(inputs, summary.read, fmt, fields)
     summary.seconds["read"] = time.perf_counter() - started
