@@ -374,6 +374,22 @@ def export() -> None:
     """Write a graph to files (kg export files) or send it to a database (kg export neo4j)."""
 
 
+def _graph_from(sources: tuple[Path, ...], fmt: str | None, fields: tuple[str, ...], quiet: bool):
+    """The graph of SOURCES: one graph file kg build wrote, read back, or inputs built in memory
+    (default: exports/graph.json); a problem is one ``kg: error:`` line."""
+    from kg.build import graph_of
+    from kg.export import is_graph_file, read_graph
+
+    sources = sources or (Path("exports/graph.json"),)
+    try:
+        if len(sources) == 1 and is_graph_file(sources[0]):
+            return read_graph(sources[0])
+        log = ReadLog(on_problem=None if quiet else _report_problem)
+        return graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
+    except (InputError, ValueError, OSError) as error:
+        _fail(str(error))
+
+
 @export.command("files")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"),
@@ -394,17 +410,11 @@ def export_files(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, .
     Example:
       kg export files exports/graph.json --only gexf --only csv --lean --min-papers 2 --out lean/
     """
-    from kg.build import graph_of
-    from kg.export import is_graph_file, read_graph, write_exports
+    from kg.export import write_exports
     from kg.export.display import ExportOptions
 
-    sources = sources or (Path("exports/graph.json"),)
+    graph = _graph_from(sources, fmt, fields, quiet)
     try:
-        if len(sources) == 1 and is_graph_file(sources[0]):
-            graph = read_graph(sources[0])
-        else:
-            log = ReadLog(on_problem=None if quiet else _report_problem)
-            graph = graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
         written = write_exports(graph, out_dir, dict.fromkeys(formats), options=ExportOptions(lean, min_papers))
     except (InputError, ValueError, OSError) as error:
         _fail(str(error))
@@ -434,21 +444,11 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
     Example:
       NEO4J_PASSWORD=... kg export neo4j exports/graph.json --uri bolt://localhost:7687
     """
-    from kg.build import graph_of
     from kg.errors import ServerProblem
-    from kg.export import is_graph_file, read_graph
     from kg.neo4j.sync import BATCH_SIZE, export_graph
 
-    sources = sources or (Path("exports/graph.json"),)
     target = _neo4j_target(uri, user, database)
-    try:
-        if len(sources) == 1 and is_graph_file(sources[0]):
-            graph = read_graph(sources[0])
-        else:
-            log = ReadLog(on_problem=None if quiet else _report_problem)
-            graph = graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
-    except (InputError, ValueError, OSError) as error:
-        _fail(str(error))
+    graph = _graph_from(sources, fmt, fields, quiet)
     try:
         summary = export_graph(graph, target, batch_size=batch_size or BATCH_SIZE, show_progress=not quiet)
     except ServerProblem as error:
