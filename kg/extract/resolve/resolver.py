@@ -69,6 +69,7 @@ class CorpusSettings:
     generic_phrases: frozenset[str]
     unnamed_type: str
     type_order: tuple[str, ...]
+    spellings: dict[str, str]
     relations: dict[str, Any]
     fingerprint: str
 
@@ -84,6 +85,7 @@ class CorpusSettings:
                 not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
                 generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
                 unnamed_type=corpus["unnamed_type"],
+                spellings={str(k).lower(): str(v).lower() for k, v in corpus.get("spellings", {}).items()},
                 type_order=tuple(corpus["type_order"]),
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
@@ -129,6 +131,20 @@ _CUE_SIDES = ("before", "just_before", "after")
 _MARKUP = re.compile(r"[\\{}<>]")
 _Found = tuple[str, "str | None", int, "str | None"]
 """What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
+
+
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+
+
+def _strip_markup(text: str) -> str:
+    """A long form without LaTeX, for its key: "$\\textbf{c}$hain-of-thought" names "chain-of-thought".
+
+    >>> _strip_markup(r"$\\textbf{c}$hain-of-thought Distillation")
+    'chain-of-thought Distillation'
+    """
+    if not _MARKUP.search(text) and "$" not in text:
+        return text
+    return re.sub(r"[{}$]", "", _LATEX_COMMAND.sub("", text))
 
 
 def _cue_forms(cue: str) -> list[str]:
@@ -249,7 +265,7 @@ class Resolver:
                     long_forms: PhraseMatcher | None = None) -> list[_Draft]:
         """The paper's non-overlapping mentions with keys, votes and relation cues
         (``long_forms``: see :meth:`long_form_matcher`)."""
-        abbreviations = {a.short: concept_key(a.long) for a in spotted.abbreviations}
+        abbreviations = {a.short: concept_key(_strip_markup(a.long)) for a in spotted.abbreviations}
         drafts: list[_Draft] = []
         docs = {name: spotted.tokens[name].to_doc(self.nlp.vocab) for name in FIELDS if spotted.tokens.get(name) is not None}
         proposed_names = self._proposed_names(docs, spotted)
@@ -330,6 +346,8 @@ class Resolver:
         """The concept key of a mention: through the paper's definition of a short form, then
         through the lexicon's names and aliases, else its own normalised text."""
         key = abbreviations.get(defined_short_form(text, abbreviations) or text) or concept_key(text)
+        if self.settings.spellings:
+            key = " ".join(self.settings.spellings.get(word, word) for word in key.split(" "))
         return self.lexicon.canonical_key(key) or key
 
     def _drop_unsupported_acronyms(self, drafts: list[_Draft], abbreviations: dict[str, str]) -> list[_Draft]:
