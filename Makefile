@@ -17,13 +17,17 @@ setup: $(STAMP)
 build: setup
 	$(BIN)/kg build seeds --out exports
 
-# The page's browser tests drive Debian's Chromium (Playwright's own browser downloads fail
-# here); install it when missing and we are root, else those tests skip (fail under CI).
+# The page's browser tests drive Debian's Chromium (Playwright) and Firefox ESR (WebDriver BiDi
+# through puppeteer-core in tools/js; Playwright's own browser downloads fail here); install
+# them when missing and we are root, else those tests skip (fail under CI).
 CHROMIUM := /usr/bin/chromium
+FIREFOX := /usr/bin/firefox-esr
 
-browser:
+browser: js-tools
 	@test -x $(CHROMIUM) || test "$$(id -u)" != 0 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@test -x $(FIREFOX) || test "$$(id -u)" != 0 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null)
 
 # The Neo4j tests run against a real server: with no NEO4J_URI and no Docker they start the
 # local one (kg/neo4j/server.py), whose jars come from Maven Central once into ~/.cache/kg/neo4j/lib.

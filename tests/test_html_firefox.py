@@ -1,0 +1,72 @@
+"""The page in Debian's Firefox (firefox-esr through WebDriver BiDi, tools/firefox.py): the same
+map checks as tests/test_html_map.py runs in Chromium, on the seeds and the 1,000-paper sample.
+Without Firefox these tests skip, except under KG_REQUIRE_BROWSER=1 (CI), where they fail.
+Steps wait on the renderer's events (promises), never a fixed time."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kg.build import graph_of
+from kg.export.html import automatic_selection, select, write_html
+from kg.schema import CONCEPT, KIND, PAPER
+from tools.browser import BrowserUnavailable
+from tools.firefox import evaluate_in_firefox
+
+from conftest import DATA
+
+FITTED = ("new Promise(done => { kg.network.stopSimulation(); kg.network.fit();"
+          " kg.network.once('afterDrawing', () => done(kg.labels)); kg.network.redraw(); })")
+SELECTED = "new Promise(done => { kg.network.once('animationFinished', () => done(kg.network.getSelectedNodes())); kg.select(%r); })"
+OPACITY = "Object.fromEntries(kg.network.body.nodeIndices.map(id => [id, kg.network.body.nodes[id].options.opacity]))"
+
+
+def run(path, steps, fragment=""):
+    try:
+        out = evaluate_in_firefox(path, steps, fragment)
+    except BrowserUnavailable as error:
+        if os.environ.get("KG_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"KG_REQUIRE_BROWSER=1 but no Firefox: {error}")
+        pytest.skip(f"no Firefox: {error}")
+    assert out["pageErrors"] == [] and out["consoleErrors"] == [] and out["blocked"] == [], out
+    return out["results"]
+
+
+@pytest.fixture(scope="module")
+def pages(seed_graph, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("firefox")
+    sample = graph_of([DATA / "corpus-sample.jsonl.gz"])
+    selection = automatic_selection(sample)
+    return {"seeds": (seed_graph, seed_graph, write_html(select(seed_graph), folder / "seeds.html")),
+            "sample": (sample, selection.graph, write_html(selection, folder / "sample.html"))}
+
+
+@pytest.mark.parametrize("which", ["seeds", "sample"])
+def test_in_firefox_labels_highlight_search_and_fragments(pages, which):
+    graph, shown, path = pages[which]
+    concept = max((n for n, a in shown.nodes(data=True) if a[KIND] == CONCEPT.name), key=lambda n: (shown.degree(n), n))
+    paper = max((n for n, a in shown.nodes(data=True) if a[KIND] == PAPER.name), key=lambda n: (shown.degree(n), n))
+    labels, clusters, selected, opacity, panel, search = run(path, [
+        FITTED,
+        "JSON.parse(document.getElementById('kg-data').textContent).clusters.map(c => c.name)",
+        SELECTED % paper,
+        OPACITY,
+        "document.querySelector('#kg-panel .kg-concept-count').textContent",
+        "(() => { kg.network.stopSimulation(); return kg.search('arXiv:' + %r + 'v3'); })()" % graph.nodes[paper]["id"],
+    ])
+    ids = {label["id"] for label in labels}
+    assert concept in ids or any(label["kind"] == "node" for label in labels)
+    assert any(label["kind"] == "cluster" and label["text"] in clusters for label in labels), "cluster names drawn"
+    assert not any(a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+                   for i, a in enumerate(labels) for b in labels[i + 1:]), "no two labels overlap"
+    assert selected == [paper]
+    expected = {paper} | set(shown.succ[paper]) | set(shown.pred[paper])
+    assert {n for n, o in opacity.items() if o == 1} == expected
+    concepts = {c for c in graph.succ[paper] if graph.nodes[c][KIND] == CONCEPT.name}  # drawn or not
+    assert panel.startswith(f"{len(concepts)} concepts")
+    assert search == paper
+    opened, heading = run(path, ["new Promise(done => { const t = () => kg.openedFragment ? done(kg.openedFragment) : requestAnimationFrame(t); t(); })",
+                                 "document.querySelector('#kg-panel h2').textContent"], fragment=concept)
+    assert opened == concept and heading == graph.nodes[concept]["name"]
