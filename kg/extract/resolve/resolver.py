@@ -307,12 +307,15 @@ class Resolver:
             by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
         ranked = sorted(by_span.items(),
                         key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
-        taken: list[tuple[int, int]] = []
+        taken_starts: list[int] = []  # the chosen spans are disjoint: sorted by start, their ends are sorted too
+        taken_ends: list[int] = []
         chosen = []
         for (start, end), found in ranked:
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            taken.append((start, end))
+            place = bisect_right(taken_starts, start)
+            if place and taken_ends[place - 1] > start or place < len(taken_starts) and taken_starts[place] < end:
+                continue  # overlaps the chosen span before it or the one after it
+            taken_starts.insert(place, start)
+            taken_ends.insert(place, end)
             chosen.append(((start, end), found))
         return sorted(chosen)
 
