@@ -28,9 +28,13 @@ EXIT_SERVER = 3
 def _fields(values: tuple[str, ...]) -> dict[str, str]:
     fields = {}
     for value in values:
+        from kg.read.fields import DEFAULT_FIELDS
+
         prop, sep, name = value.partition("=")
         if not sep or not prop or not name:
             raise click.BadParameter(f"{value!r}: use PROPERTY=NAME, e.g. abstract=summary", param_hint="--field")
+        if prop.strip() not in DEFAULT_FIELDS:
+            raise click.BadParameter(f"{prop.strip()!r} is not one of {', '.join(DEFAULT_FIELDS)}", param_hint="--field")
         fields[prop.strip()] = name.strip()
     return fields
 
@@ -197,9 +201,11 @@ def extract(inputs: tuple[Path, ...], output: Path | None, gold: bool, fmt: str 
     Offsets are character offsets into the record's field (title or abstract; text for --gold).
     """
     from kg.evaluate import gold_paper, read_gold
-    from kg.export.files import atomic_output
+    from kg.export.files import atomic_output, writable_folder
     from kg.extract import extract as run_extract
 
+    if output is not None:
+        writable_folder(output.parent)  # before any work, not after the whole extraction
     log = ReadLog(on_problem=_report_problem)
     try:
         if gold:

@@ -191,3 +191,14 @@ def test_a_full_disk_keeps_the_previous_set_and_leaves_no_temporary_file(tmpfs, 
     filler.unlink()
     assert finished(kg_build(str(big), "--out", str(out), "--jobs", "1", "--no-cache"))[0] == 0
     assert digests(out) == new and leftovers(out) == []
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path, reference):
+    small, big, old, new = reference
+    out = tmp_path / "out"
+    process = kg_build(str(big), "--out", str(out), "--jobs", "1", "--no-cache")
+    assert wait_for(lambda: (out / ".kg-build.lock").exists() or process.poll() is not None)
+    os.kill(process.pid, signal.SIGINT)
+    code, _, stderr = finished(process)
+    assert (code, stderr) == (130, "kg: error: interrupted\n")
+    assert not (out / "graph.json").exists() and leftovers(out) == []

@@ -243,3 +243,52 @@ def test_a_wrong_graph_file_is_one_error_line_and_exit_1(tmp_path, command, name
     assert code == 1, (stdout, stderr)
     assert stderr.startswith(f"kg: error: {path}: ") and stderr.count("\n") == 1, stderr
     assert "root:" not in stdout + stderr
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(bytes(range(256)) * 64)
+
+
+def _foreign_schema(path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE spotted (something TEXT)")
+
+
+@pytest.mark.parametrize("damage", [_random_bytes, _foreign_schema, lambda path: path.mkdir()],
+                         ids=["random-bytes", "foreign-schema", "a-folder"])
+def test_a_broken_cache_file_is_set_aside_with_a_warning_and_rebuilt(tmp_path, damage):
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(line(good(1)) + line(good(2)))
+    out = tmp_path / "out"
+    out.mkdir()
+    cache = out / ".kg-cache.sqlite"  # the default cache of --out
+    damage(cache)
+    args = ("build", str(papers), "--out", str(out), "--only", "json", "--jobs", "1")
+    code, stdout, stderr = run_kg(*args)
+    assert code == 0, stderr
+    assert f"kg: warning: {cache} was not a usable cache" in stdout
+    assert (out / ".kg-cache.sqlite.broken").exists()
+    assert {"2401.00001", "2401.00002"} <= built_ids(out)
+    code, stdout, _ = run_kg(*args)  # the new cache works: the second build extracts nothing
+    assert code == 0 and "0 papers extracted, 2 from the cache" in stdout and "warning" not in stdout
+
+
+def test_output_under_a_file_is_one_line_before_any_work(tmp_path):
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(line(good(1)))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, stdout, stderr = run_kg("build", str(papers), "--out", str(blocker / "out"), "--no-cache")
+    assert (code, stdout) == (1, "")
+    assert stderr == f"kg: error: {blocker / 'out'}: cannot write there: Not a directory\n"
+    code, _, stderr = run_kg("extract", str(papers), "-o", str(blocker / "mentions.jsonl"))
+    assert code == 1 and stderr == f"kg: error: {blocker}: cannot write there: a file, not a folder\n"
+
+
+def test_an_unknown_field_property_is_a_usage_error(tmp_path):
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(line(good(1)))
+    code, _, stderr = run_kg("build", str(papers), "--field", "foo=bar", "--out", str(tmp_path / "out"))
+    assert code == 2 and "'foo' is not one of id, title, abstract" in stderr

@@ -102,6 +102,8 @@ def writable_folder(folder: Path) -> None:
     an :class:`~kg.errors.OutputError` says why not."""
     from kg.errors import OutputError
 
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: cannot write there: a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         descriptor, probe = tempfile.mkstemp(prefix=".kg-probe.", dir=folder)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from dataclasses import replace
@@ -67,6 +68,7 @@ class SpotCache:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")  # atomic, not necessarily durable on power loss
         self.connection.execute(_SCHEMA)
+        self.connection.execute("SELECT key, fingerprint, record FROM spotted LIMIT 1").fetchall()  # another schema fails here
         self.connection.commit()
 
     def key(self, paper: Paper) -> str:
@@ -112,6 +114,30 @@ class SpotCache:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def open_spot_cache(path: Path, fingerprint: str) -> tuple[SpotCache, str | None]:
+    """The cache at ``path``, and a warning when the file there was not a usable cache (random
+    bytes, another program's database, a folder): it is set aside as ``PATH.broken`` and a
+    new one started, so a broken cache never blocks a build."""
+    from kg.errors import OutputError
+
+    try:
+        return SpotCache(path, fingerprint), None
+    except (sqlite3.DatabaseError, OSError) as error:
+        aside = path.with_name(path.name + ".broken")
+        try:
+            if aside.is_dir() and not aside.is_symlink():
+                import shutil
+
+                shutil.rmtree(aside)
+            os.replace(path, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            cache = SpotCache(path, fingerprint)
+        except (sqlite3.DatabaseError, OSError) as again:
+            raise OutputError(f"{path}: the cache cannot be used ({again}); remove it or use --no-cache") from again
+        return cache, f"kg: warning: {path} was not a usable cache ({error}); moved to {aside}, a new one started"
 
 
 def fingerprint(*paths: Path, extra: str = "") -> str:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -24,7 +24,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.errors import WorkerMismatch
-from kg.extract.cache import SpotCache, decode_spotted, encode_spotted
+from kg.extract.cache import SpotCache, decode_spotted, encode_spotted, open_spot_cache
 from kg.extract.resolve.curation import Curation
 from kg.extract.resolve.resolver import Resolution, Resolver, rule_weights
 from kg.extract.spot.pipeline import build_pipeline, pipeline_fingerprint
@@ -165,7 +165,9 @@ def open_cache(path: Path | None, fingerprint: str) -> Iterator[SpotCache]:
     """The stage-1 cache at ``path``; without one, a temporary cache deleted afterwards (the
     records still go through disk, so memory holds one shard of them, not the corpus)."""
     if path is not None:
-        with SpotCache(path, fingerprint) as cache:
+        cache, warning = open_spot_cache(path, fingerprint)
+        cache.warning = warning
+        with cache:
             yield cache
         return
     with tempfile.TemporaryDirectory(prefix="kg-spotted-") as directory:
@@ -209,6 +211,8 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
             drafts = draft_papers(papers, cache, resolver, long_forms, weights, executor, workers.window,
                                   show_progress)
         resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
+        if getattr(cache, "warning", None):
+            resolution = replace(resolution, notes=(cache.warning, *resolution.notes))
         seconds["resolve"] = time.perf_counter() - started
         if cache_path is not None:
             cache.drop_other_rules()

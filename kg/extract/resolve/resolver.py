@@ -11,6 +11,7 @@ mentions), a display name and aliases, and each mention its relation to its pape
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -184,13 +185,23 @@ class _SentenceContext:
             else:
                 relation, side = resolver.cue_meaning[name]
                 self.cues.append((start, end, self.sentence_of[start], relation, side, doc[start:end].text))
+        # cues by sentence, sorted by start, so a mention looks only at the cues within reach
+        # (linear in the text's length, not quadratic: a 1M-character abstract has ~10^4 cues)
+        self._by_sentence: dict[int, tuple[list[int], list[tuple]]] = {}
+        for cue in sorted(self.cues, key=lambda cue: cue[0]):
+            starts, cues = self._by_sentence.setdefault(cue[2], ([], []))
+            starts.append(cue[0])
+            cues.append(cue)
+        self._longest = max((cue_end - cue_start for cue_start, cue_end, *_ in self.cues), default=0)
+        self._reach = max(self.windows.values(), default=0)
 
     def cues_near(self, start: int, end: int, sentence: int) -> list[tuple[int, int, str, str]]:
         """Cues of the sentence near a mention: (distance, -length, relation, text), nearest first."""
         near = []
-        for cue_start, cue_end, cue_sentence, relation, side, text in self.cues:
-            if cue_sentence != sentence:
-                continue
+        starts, cues = self._by_sentence.get(sentence, ((), ()))
+        low = bisect_left(starts, start - self._reach - self._longest)
+        high = bisect_right(starts, end + self._reach)
+        for cue_start, cue_end, cue_sentence, relation, side, text in cues[low:high]:
             if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
                 near.append((start - cue_end, cue_start - cue_end, relation, text))
             elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
@@ -333,12 +344,15 @@ class Resolver:
             by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
         ranked = sorted(by_span.items(),
                         key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
-        taken: list[tuple[int, int]] = []
+        taken_starts: list[int] = []  # the chosen spans are disjoint: sorted by start, their ends are sorted too
+        taken_ends: list[int] = []
         chosen = []
         for (start, end), found in ranked:
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            taken.append((start, end))
+            place = bisect_right(taken_starts, start)
+            if place and taken_ends[place - 1] > start or place < len(taken_starts) and taken_starts[place] < end:
+                continue  # overlaps the chosen span before it or the one after it
+            taken_starts.insert(place, start)
+            taken_ends.insert(place, end)
             chosen.append(((start, end), found))
         return sorted(chosen)
 
