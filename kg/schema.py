@@ -193,12 +193,15 @@ RELATION_ENDPOINTS = {
 
 # --- what sinks add ---------------------------------------------------------------------------
 
-LABEL, WEIGHT = "label", "weight"
+TITLE, NAME, PUBLISHED = "title", "name", "published"
+PAPER_COUNT, MENTION_COUNT = "paper_count", "mention_count"
+"""Property names the display attributes are computed from (declared above; checked in the tests)."""
+LABEL, LABELS, WEIGHT, INTERACTION, DIRECTED = "label", "labels", "weight", "interaction", "directed"
 COLOR_R, COLOR_G, COLOR_B, SIZE, X, Y = "r", "g", "b", "size", "x", "y"
 START, END = "start", "end"
 SINK_NODE_EXTRAS = {
-    "labels": "the node's labels (GraphML and CSV: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
-    "name": "GraphML: the node id again (Cytoscape's name column; unique, so igraph's name index works)",
+    LABELS: "the node's labels (GraphML and CSV: joined Neo4j-style, ':Concept:Dataset'; JSON: a list)",
+    NAME: "GraphML: the node id again (Cytoscape's name column; unique, so igraph's name index works)",
     LABEL: "display label: the concept name, or the paper title cut to 60 characters",
     COLOR_R: "display colour, red 0-255: by node type (Paper, Method, Model, Dataset, Benchmark, Task)",
     COLOR_G: "display colour, green 0-255",
@@ -213,14 +216,14 @@ SINK_NODE_EXTRAS = {
 SINK_NODE_TYPES = {COLOR_R: INT, COLOR_G: INT, COLOR_B: INT, SIZE: FLOAT, X: FLOAT, Y: FLOAT}
 """The sink extras that are not strings."""
 SINK_EDGE_EXTRAS = {
-    "interaction": "GraphML and cyjs: the relation type (Cytoscape's edge label)",
+    INTERACTION: "GraphML and cyjs: the relation type (Cytoscape's edge label)",
     LABEL: "display label: the relation type",
     WEIGHT: "on every edge: RELATED_TO the IDF sum of the shared concepts; a paper-concept relation its "
             "mention_count (the mentions supporting it)",
-    "directed": "false for RELATED_TO (symmetric: one edge per pair, stored from the smaller paper id), "
+    DIRECTED: "false for RELATED_TO (symmetric: one edge per pair, stored from the smaller paper id), "
                 "true for the paper-concept relations",
 }
-SINK_EDGE_TYPES = {WEIGHT: FLOAT, "directed": BOOL}
+SINK_EDGE_TYPES = {WEIGHT: FLOAT, DIRECTED: BOOL}
 LEAN_OMITTED = frozenset({"abstract", "fields", "starts", "ends", "texts", "sentences", "rules", "triggers"})
 """What ``--lean`` leaves out of the file exports: abstracts and the per-mention evidence
 (``mention_count`` stays). A lean file reads back with these properties missing."""

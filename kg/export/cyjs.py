@@ -23,7 +23,21 @@ import networkx as nx
 from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, style_label, trimmed
 from kg.export.files import atomic_output
-from kg.schema import KIND, LABEL, NODE_KINDS, RELATED_TO, RELATIONS, WEIGHT, X, Y, node_labels
+from kg.schema import (
+    DIRECTED,
+    INTERACTION,
+    KIND,
+    LABEL,
+    LABELS,
+    NAME,
+    NODE_KINDS,
+    RELATED_TO,
+    RELATIONS,
+    WEIGHT,
+    X,
+    Y,
+    node_labels,
+)
 
 
 def _line(element: dict) -> str:
@@ -36,19 +50,19 @@ def write_cyjs(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = Expo
     graph = trimmed(graph, options)
     display = node_display(graph)
     with atomic_output(path) as handle:
-        handle.write('{"data": ' + _line({"name": title}) + ',\n"elements": {"nodes": [\n')
+        handle.write('{"data": ' + _line({NAME: title}) + ',\n"elements": {"nodes": [\n')
         for number, node in enumerate(sorted(graph.nodes)):
             attrs, shown = graph.nodes[node], dict(display[node])
-            element = {"data": {"id": node, "name": shown[LABEL], "labels": list(node_labels(attrs)), **shown,
+            element = {"data": {"id": node, NAME: shown[LABEL], LABELS: list(node_labels(attrs)), **shown,
                                 **dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))},
                        "classes": style_label(attrs)}
             if X in shown:
-                element["position"] = {"x": shown[X], "y": -shown[Y]}
+                element["position"] = {X: shown[X], Y: -shown[Y]}
             handle.write((",\n" if number else "") + _line(element))
         handle.write('\n],\n"edges": [\n')
         for number, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
-            data = {"id": f"e{number}", "source": source, "target": target, "interaction": relation,
-                    LABEL: relation, WEIGHT: edge_weight(relation, attrs), "directed": relation != RELATED_TO,
+            data = {"id": f"e{number}", "source": source, "target": target, INTERACTION: relation,
+                    LABEL: relation, WEIGHT: edge_weight(relation, attrs), DIRECTED: relation != RELATED_TO,
                     **dict(stored_properties(RELATIONS[relation], attrs, options))}
             handle.write((",\n" if number else "") + _line({"data": data, "classes": relation}))
         handle.write("\n]}}\n")

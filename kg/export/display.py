@@ -28,20 +28,25 @@ from kg.schema import (
     COLOR_G,
     COLOR_R,
     CONCEPT,
+    END,
     KIND,
     LABEL,
     LEAN_OMITTED,
+    MENTION_COUNT,
+    NAME,
     PAPER,
+    PAPER_COUNT,
+    PUBLISHED,
     RELATED_TO,
     SINK_RENAMED,
     SIZE,
     START,
-    END,
+    TITLE,
     TYPE_LABELS,
     WEIGHT,
-    Element,
     X,
     Y,
+    Element,
     node_labels,
 )
 
@@ -59,7 +64,7 @@ LABEL_LIMIT = 60
 LAYOUT_NODE_LIMIT = 5000
 """Files of larger graphs carry no positions (the layout is quadratic in a community's size)."""
 MIN_SIZE, MAX_SIZE, MAX_COORDINATE = 4.0, 40.0, 5000.0
-_PUBLISHED = PAPER.prop("published").name
+_PUBLISHED = PAPER.prop(PUBLISHED).name
 
 
 @dataclass(frozen=True)
@@ -86,13 +91,13 @@ def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
 
 def display_label(attrs: dict, limit: int = LABEL_LIMIT) -> str:
     """A concept's name, or a paper's title cut to ``limit`` characters."""
-    return short_label(attrs["title"] if attrs[KIND] == PAPER.name else attrs["name"], limit)
+    return short_label(attrs[TITLE] if attrs[KIND] == PAPER.name else attrs[NAME], limit)
 
 
 def node_size(graph: nx.MultiDiGraph, node: str) -> float:
     """A concept grows with its paper count (in the whole corpus), a paper with its degree."""
     attrs = graph.nodes[node]
-    weight = attrs["paper_count"] if attrs[KIND] == CONCEPT.name else graph.degree(node)
+    weight = attrs[PAPER_COUNT] if attrs[KIND] == CONCEPT.name else graph.degree(node)
     return round(8 + 5 * math.log1p(weight), 1)
 
 
@@ -112,7 +117,7 @@ def trimmed(graph: nx.MultiDiGraph, options: ExportOptions) -> nx.MultiDiGraph:
         return graph
     nodes = graph.nodes
     return nx.subgraph_view(graph, filter_node=lambda node: nodes[node][KIND] != CONCEPT.name
-                            or nodes[node]["paper_count"] >= options.min_papers)
+                            or nodes[node][PAPER_COUNT] >= options.min_papers)
 
 
 def date_interval(published: str) -> tuple[str, str]:
@@ -164,7 +169,7 @@ def node_display(graph: nx.MultiDiGraph) -> dict[str, dict]:
 
 def edge_weight(relation: str, attrs: dict) -> float:
     """RELATED_TO: its IDF weight; a paper–concept relation: the mentions supporting it."""
-    return float(attrs[WEIGHT] if relation == RELATED_TO else attrs["mention_count"])
+    return float(attrs[WEIGHT] if relation == RELATED_TO else attrs[MENTION_COUNT])
 
 
 def stored_properties(element: Element, attrs: dict, options: ExportOptions) -> Iterator[tuple[str, object]]:

@@ -31,17 +31,18 @@ from kg.schema import (
     COLOR_B,
     COLOR_G,
     COLOR_R,
+    END,
     FLOAT,
     INT,
     KIND,
     LABEL,
+    LABELS,
     NODE_KINDS,
     RELATED_TO,
     RELATIONS,
     SINK_RENAMED,
     SIZE,
     START,
-    END,
     WEIGHT,
     X,
     Y,
@@ -70,7 +71,7 @@ def _attributes(elements, skip: set[str]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-NODE_ATTRIBUTES = [("labels", "string"), *_attributes(NODE_KINDS.values(), set())]
+NODE_ATTRIBUTES = [(LABELS, "string"), *_attributes(NODE_KINDS.values(), set())]
 EDGE_ATTRIBUTES = _attributes(RELATIONS.values(), {WEIGHT})
 
 
@@ -86,7 +87,7 @@ def _attvalues(items: Iterator[tuple[str, object]], declared: set[str]) -> str:
 
 def _node_xml(node: str, attrs: dict, shown: dict, options: ExportOptions) -> str:
     when = f' start="{shown[START]}" end="{shown[END]}"' if START in shown else ""
-    items = [("labels", ":" + ":".join(node_labels(attrs))), *stored_properties(NODE_KINDS[attrs[KIND]], attrs, options)]
+    items = [(LABELS, ":" + ":".join(node_labels(attrs))), *stored_properties(NODE_KINDS[attrs[KIND]], attrs, options)]
     viz = (f'        <viz:color r="{shown[COLOR_R]}" g="{shown[COLOR_G]}" b="{shown[COLOR_B]}" />\n'
            f'        <viz:size value="{shown[SIZE]}" />\n')
     if X in shown:

@@ -35,11 +35,15 @@ from kg.export.files import atomic_output
 from kg.export.stored import restored_edge, restored_node
 from kg.schema import (
     BOOL,
+    DIRECTED,
     FLOAT,
     INT,
+    INTERACTION,
     KIND,
     LABEL,
+    LABELS,
     LEAN_OMITTED,
+    NAME,
     NODE_KINDS,
     RELATED_TO,
     RELATIONS,
@@ -110,14 +114,14 @@ def _data(items: Iterator[tuple[str, object]], key_ids: dict[str, str]) -> str:
 
 def _node_xml(node: str, attrs: dict, shown: dict, options: ExportOptions) -> str:
     element = NODE_KINDS[attrs[KIND]]
-    extras = [("labels", ":" + ":".join(node_labels(attrs))), ("name", node), *shown.items()]
+    extras = [(LABELS, ":" + ":".join(node_labels(attrs))), (NAME, node), *shown.items()]
     data = _data(iter([*extras, *stored_properties(element, attrs, options)]), {})
     return f'    <node id="{node.translate(_ATTRIBUTE_ESCAPES)}">\n{data}    </node>\n'
 
 
 def _edge_xml(number: int, source: str, target: str, relation: str, attrs: dict, options: ExportOptions) -> str:
-    extras = [("interaction", relation), (LABEL, relation), (WEIGHT, edge_weight(relation, attrs)),
-              ("directed", relation != RELATED_TO)]
+    extras = [(INTERACTION, relation), (LABEL, relation), (WEIGHT, edge_weight(relation, attrs)),
+              (DIRECTED, relation != RELATED_TO)]
     properties = [(name, value) for name, value in stored_properties(RELATIONS[relation], attrs, options) if name != WEIGHT]
     data = _data(iter([*extras, *properties]), _EDGE_KEY_IDS)
     return (f'    <edge source="{source.translate(_ATTRIBUTE_ESCAPES)}" target="{target.translate(_ATTRIBUTE_ESCAPES)}" '
@@ -151,10 +155,10 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
     stored = nx.read_graphml(path, force_multigraph=True)
     graph = nx.MultiDiGraph()
     for node, attrs in stored.nodes(data=True):
-        kind = attrs["labels"].split(":")[1]
+        kind = attrs[LABELS].split(":")[1]
         graph.add_node(node, **restored_node(kind, attrs, lists_as_json=True))
     for source, target, attrs in stored.edges(data=True):
-        relation = attrs["interaction"]
+        relation = attrs[INTERACTION]
         graph.add_edge(source, target, key=relation, **restored_edge(relation, attrs, lists_as_json=True))
     check_graph(graph, omitted=LEAN_OMITTED)
     return graph

@@ -23,7 +23,18 @@ from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, trimmed
 from kg.export.files import atomic_output
 from kg.export.stored import restored_edge, restored_node
-from kg.schema import KIND, LEAN_OMITTED, NODE_KINDS, RELATED_TO, RELATIONS, WEIGHT, check_graph, node_labels
+from kg.schema import (
+    DIRECTED,
+    KIND,
+    LABELS,
+    LEAN_OMITTED,
+    NODE_KINDS,
+    RELATED_TO,
+    RELATIONS,
+    WEIGHT,
+    check_graph,
+    node_labels,
+)
 
 
 def _nodes(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
@@ -31,13 +42,13 @@ def _nodes(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
         props = dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))
-        yield {"id": node, "labels": list(node_labels(attrs)), **display[node], **props}
+        yield {"id": node, LABELS: list(node_labels(attrs)), **display[node], **props}
 
 
 def _links(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
     for source, target, relation, attrs in sorted_edges(graph):
         yield {"source": source, "target": target, "key": relation, WEIGHT: edge_weight(relation, attrs),
-               "directed": relation != RELATED_TO, **dict(stored_properties(RELATIONS[relation], attrs, options))}
+               DIRECTED: relation != RELATED_TO, **dict(stored_properties(RELATIONS[relation], attrs, options))}
 
 
 def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
@@ -65,7 +76,7 @@ def read_node_link(path: Path) -> nx.MultiDiGraph:
     document = json.loads(path.read_text(encoding="utf-8"))
     graph = nx.MultiDiGraph()
     for node in document["nodes"]:
-        graph.add_node(node["id"], **restored_node(node["labels"][0], node, lists_as_json=False))
+        graph.add_node(node["id"], **restored_node(node[LABELS][0], node, lists_as_json=False))
     for link in document["links"]:
         graph.add_edge(link["source"], link["target"], key=link["key"],
                        **restored_edge(link["key"], link, lists_as_json=False))

@@ -24,8 +24,11 @@ from kg.export.display import ExportOptions, edge_weight, node_display, stored_p
 from kg.export.files import atomic_output
 from kg.export.graphml import attribute_text
 from kg.schema import (
+    DIRECTED,
     KIND,
     LABEL,
+    LABELS,
+    NAME,
     NODE_KINDS,
     RELATED_TO,
     RELATIONS,
@@ -36,7 +39,7 @@ from kg.schema import (
 )
 
 NODES_FILE, EDGES_FILE = "nodes.csv", "edges.csv"
-_NODE_DISPLAY = [name for name in SINK_NODE_EXTRAS if name not in ("labels", "name")]
+_NODE_DISPLAY = [name for name in SINK_NODE_EXTRAS if name not in (LABELS, NAME)]
 
 
 def _columns(elements, skip: set[str], omitted: frozenset[str]) -> list[str]:
@@ -49,11 +52,11 @@ def _columns(elements, skip: set[str], omitted: frozenset[str]) -> list[str]:
 
 
 def node_columns(options: ExportOptions = ExportOptions()) -> list[str]:
-    return ["id", "labels", *_NODE_DISPLAY, *_columns(NODE_KINDS.values(), set(), options.omitted)]
+    return ["id", LABELS, *_NODE_DISPLAY, *_columns(NODE_KINDS.values(), set(), options.omitted)]
 
 
 def edge_columns(options: ExportOptions = ExportOptions()) -> list[str]:
-    return ["id", "source", "target", "relation", LABEL, WEIGHT, "directed",
+    return ["id", "source", "target", "relation", LABEL, WEIGHT, DIRECTED,
             *_columns(RELATIONS.values(), {WEIGHT}, options.omitted)]
 
 
@@ -71,7 +74,7 @@ def write_tables(graph: nx.MultiDiGraph, out_dir: Path, options: ExportOptions =
         writer.writerow(columns)
         for node in sorted(graph.nodes):
             attrs = graph.nodes[node]
-            values = {"id": node, "labels": ":" + ":".join(node_labels(attrs)), **display[node],
+            values = {"id": node, LABELS: ":" + ":".join(node_labels(attrs)), **display[node],
                       **dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))}
             writer.writerow(_row(columns, values))
     columns = edge_columns(options)
@@ -80,7 +83,7 @@ def write_tables(graph: nx.MultiDiGraph, out_dir: Path, options: ExportOptions =
         writer.writerow(columns)
         for number, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
             values = {"id": f"e{number}", "source": source, "target": target, "relation": relation, LABEL: relation,
-                      WEIGHT: edge_weight(relation, attrs), "directed": relation != RELATED_TO,
+                      WEIGHT: edge_weight(relation, attrs), DIRECTED: relation != RELATED_TO,
                       **dict(stored_properties(RELATIONS[relation], attrs, options))}
             writer.writerow(_row(columns, values))
     return [out_dir / NODES_FILE, out_dir / EDGES_FILE]
