@@ -216,3 +216,15 @@ def test_kg_export_files_writes_the_chosen_files_and_fails_in_one_line(seeds, tm
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["edges.csv", "graph.cyjs", "nodes.csv"]
     result = CliRunner().invoke(main, ["export", "files", str(tmp_path / "missing.json"), "--only", "csv"])
     assert result.exit_code == 1 and "Traceback" not in result.output and "kg: error:" in result.output
+
+
+def test_a_lean_graph_json_still_renders_a_page(seeds, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    graph, _ = seeds
+    write_exports(graph, tmp_path, ["json"], options=ExportOptions(lean=True))
+    result = CliRunner().invoke(main, ["html", str(tmp_path / "graph.json"), "-o", str(tmp_path / "page.html")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "page.html").stat().st_size > 0
