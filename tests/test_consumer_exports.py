@@ -192,3 +192,39 @@ def test_every_file_export_is_deterministic(seeds, tmp_path):
     write_exports(graph, tmp_path, FILES)
     for name in ("graph.graphml", "graph.json", "graph.gexf", "graph.cyjs", "nodes.csv", "edges.csv"):
         assert (tmp_path / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_the_python_api_reads_builds_and_writes(seeds, tmp_path):
+    import kg
+
+    graph, out = seeds
+    back = kg.read_graph(str(out / "graph.json"))
+    assert (back.number_of_nodes(), back.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges())
+    paths = kg.write_exports(back, tmp_path, ["gexf"], options=kg.ExportOptions(lean=True))
+    assert [p.name for p in paths] == ["graph.gexf"] and "<attvalue for=\"abstract\"" not in paths[0].read_text()
+
+
+def test_kg_export_files_writes_the_chosen_files_and_fails_in_one_line(seeds, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    _, out = seeds
+    result = CliRunner().invoke(main, ["export", "files", str(out / "graph.json"), "--only", "csv", "--only", "cyjs",
+                                       "--min-papers", "2", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["edges.csv", "graph.cyjs", "nodes.csv"]
+    result = CliRunner().invoke(main, ["export", "files", str(tmp_path / "missing.json"), "--only", "csv"])
+    assert result.exit_code == 1 and "Traceback" not in result.output and "kg: error:" in result.output
+
+
+def test_a_lean_graph_json_still_renders_a_page(seeds, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    graph, _ = seeds
+    write_exports(graph, tmp_path, ["json"], options=ExportOptions(lean=True))
+    result = CliRunner().invoke(main, ["html", str(tmp_path / "graph.json"), "-o", str(tmp_path / "page.html")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "page.html").stat().st_size > 0

@@ -12,7 +12,18 @@ from conftest import ROOT
 
 from kg.assemble import LinkSettings, related_pairs
 from kg.errors import SchemaError
-from kg.schema import CONCEPT, KIND, NODE_LABELS, PAPER, RELATIONS, check_graph
+from kg.schema import (
+    CONCEPT,
+    KIND,
+    NODE_KINDS,
+    NODE_LABELS,
+    PAPER,
+    RELATIONS,
+    SINK_EDGE_EXTRAS,
+    SINK_NODE_EXTRAS,
+    SINK_RENAMED,
+    check_graph,
+)
 
 
 def test_shared_rare_concepts_weigh_more_than_common_ones():
@@ -115,3 +126,18 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
 def test_sinks_take_labels_relations_and_kind_from_the_schema(path):
     literals = [(line, text) for line, text in _code_strings(path) if text in SCHEMA_NAMES]
     assert literals == [], f"write kg.schema's constants instead of {literals}"
+
+
+FILE_SINKS = [ROOT / "kg" / "export" / f"{name}.py"
+              for name in ("graphml", "node_link", "files", "stored", "display", "gexf", "cyjs", "tables")]
+FORMAT_WORDS = {"id", "source", "key", "directed"}
+"""Words of the file formats themselves (node-link ``id``/``source``/``key``, GEXF ``type="directed"``,
+node-link's ``directed`` header), spelled like schema names."""
+PROPERTY_NAMES = ({p.name for e in (*NODE_KINDS.values(), *RELATIONS.values()) for p in e.properties}
+                  | set(SINK_NODE_EXTRAS) | set(SINK_EDGE_EXTRAS) | set(SINK_RENAMED.values())) - FORMAT_WORDS
+
+
+@pytest.mark.parametrize("path", FILE_SINKS, ids=lambda p: p.name)
+def test_file_sinks_take_property_names_from_the_schema(path):
+    literals = [(line, text) for line, text in _code_strings(path) if text in PROPERTY_NAMES]
+    assert literals == [], f"write kg.schema's names instead of {literals}"

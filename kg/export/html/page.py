@@ -173,7 +173,7 @@ def cluster_records(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[
 
 def _paper_record(attrs: dict, mentions: list, sentences: list[str]) -> dict:
     return {
-        "title": attrs["title"], "abstract": attrs["abstract"], "id": attrs["id"],
+        "title": attrs["title"], "abstract": attrs.get("abstract", ""), "id": attrs["id"],  # none in a lean graph
         "url": attrs["url"] if is_http_url(attrs.get("url", "")) else None,
         "published": attrs.get("published"), "authors": attrs["authors"],
         "code_links": [link for link in attrs["code_links"] if is_http_url(link)],
@@ -210,7 +210,8 @@ def paper_mentions(graph: nx.MultiDiGraph, papers: list[str] | None = None) -> d
     for source, target, relation, attrs in _paper_edges(graph, papers):
         mentions, sentences = found.setdefault(source, ([], []))
         indices = sentence_index.setdefault(source, {})
-        for field_name, start, end, sentence in zip(attrs["fields"], attrs["starts"], attrs["ends"], attrs["sentences"]):
+        evidence = [attrs.get(name, []) for name in ("fields", "starts", "ends", "sentences")]  # none when lean
+        for field_name, start, end, sentence in zip(*evidence):
             where = _sentence_span(graph.nodes[source][field_name], sentence, start)
             sentence_ref = [field_name, *where] if where else sentence
             ref_key = tuple(sentence_ref) if where else sentence
