@@ -58,7 +58,7 @@ def write_cyjs(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = Expo
                                 **dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))},
                        "classes": style_label(attrs)}
             if X in shown:
-                element["position"] = {"x": shown[X], "y": -shown[Y]}
+                element["position"] = {X: shown[X], Y: -shown[Y]}  # Cytoscape's y points down
             handle.write((",\n" if number else "") + _line(element))
         handle.write('\n],\n"edges": [\n')
         for number, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
