@@ -18,15 +18,14 @@ from typing import Any, Mapping, Protocol
 from kg.keys import concept_key
 from kg.query.library import CONCEPT_TYPE, NamedQuery
 from kg.query.results import QueryResult
-from kg.schema import CONCEPT, NODE_KEYS
+from kg.schema import ALIASES, CONCEPT, NAME, NODE_KEYS
 
 _KEY = NODE_KEYS[CONCEPT.name]
-_NAME, _ALIASES = CONCEPT.prop("name").name, CONCEPT.prop("aliases").name
 # Built from the schema's names only; the text looked up is always a parameter.
 BY_KEY = (f"UNWIND $keys AS wanted MATCH (c:{CONCEPT.name}) WHERE c.{_KEY} = wanted "
           f"RETURN c.{_KEY} AS key ORDER BY key")
 BY_NAME = (f"WITH $name AS name MATCH (c:{CONCEPT.name}) "  # LadybugDB wants the parameter bound first
-           f"WHERE toLower(c.{_NAME}) = name OR any(alias IN c.{_ALIASES} WHERE toLower(alias) = name) "
+           f"WHERE toLower(c.{NAME}) = name OR any(alias IN c.{ALIASES} WHERE toLower(alias) = name) "
            f"RETURN c.{_KEY} AS key ORDER BY key")
 
 

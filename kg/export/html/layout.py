@@ -22,6 +22,8 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
+from kg.schema import WEIGHT
+
 SEED = 7
 NODE_SPACING = 40.0
 """Roughly the distance between neighbouring nodes, in vis.js pixels."""
@@ -94,7 +96,7 @@ def _separate_discs(centres: np.ndarray, radii: np.ndarray, rounds: int = 200) -
 
 def _communities(graph: nx.Graph) -> list[list]:
     """Louvain communities, each sorted, largest first (ties by first node): deterministic."""
-    found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
+    found = nx.community.louvain_communities(graph, weight=WEIGHT, seed=SEED)
     return sorted((sorted(c, key=str) for c in found), key=lambda c: (-len(c), str(c[0])))
 
 
@@ -111,7 +113,7 @@ def _community_positions(graph: nx.Graph, communities: list[list]) -> dict:
     member = {node: index for index, nodes in enumerate(communities) for node in nodes}
     radii = np.array([NODE_SPACING * math.sqrt(len(nodes)) for nodes in communities])
     local = [
-        _unit_disc(force_layout(nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="weight")))
+        _unit_disc(force_layout(nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=WEIGHT)))
         for nodes in communities
     ]
     between = sparse.lil_matrix((len(communities), len(communities)))
@@ -142,7 +144,7 @@ def layout_communities(graph: nx.Graph) -> tuple[dict, list[list]]:
     largest first (unlinked nodes belong to none)."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes, key=str))
-    simple.add_weighted_edges_from(sorted(((u, v, w) for u, v, w in graph.edges(data="weight", default=1.0)),
+    simple.add_weighted_edges_from(sorted(((u, v, w) for u, v, w in graph.edges(data=WEIGHT, default=1.0)),
                                           key=lambda e: (str(e[0]), str(e[1]))))
     isolated = [node for node in simple if simple.degree(node) == 0]
     simple.remove_nodes_from(isolated)

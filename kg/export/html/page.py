@@ -37,17 +37,34 @@ from kg.export.html.selection import Selection
 from kg.export.html.layout import layout_communities
 from kg.read.ids import is_http_url
 from kg.schema import (
+    ABSTRACT,
     ADDRESSES,
+    ALIASES,
+    AUTHORS,
+    BENCHMARK,
+    CODE_LINKS,
     COMPARES_WITH,
     CONCEPT,
+    ENDS,
     EVALUATES_ON,
+    FIELDS,
     KIND,
     MENTIONS,
+    NAME,
     PAPER,
+    PAPER_COUNT,
     PROPOSES,
+    PUBLISHED,
     RELATED_TO,
     RELATIONS,
+    SENTENCES,
+    SHARED,
+    STARTS,
+    TITLE,
+    TYPE,
+    URL,
     USES,
+    WEIGHT,
 )
 
 @dataclass(frozen=True)
@@ -121,7 +138,7 @@ def build_network(graph: nx.MultiDiGraph, positions: dict | None = None,
                   label=display_label(attrs, LABEL_LIMIT), cluster=member.get(node, -1),
                   size=node_size(graph, node), x=x, y=y)
     for index, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
-        extra = {"width": round(1 + math.log1p(attrs["weight"]) / 2, 2)} if relation == RELATED_TO else {}
+        extra = {"width": round(1 + math.log1p(attrs[WEIGHT]) / 2, 2)} if relation == RELATED_TO else {}
         _add_edge(net, source, target, id=f"e{index}", relation=relation, **extra)
     net.options = {
         "physics": {
@@ -159,10 +176,10 @@ def cluster_records(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[
             links = simple.degree(node)
             within = sum(1 for other in simple.adj[node] if other in inside)
             attrs = graph.nodes[node]
-            scored.append((-(within * within) / max(links, 1), -attrs["paper_count"], attrs["name"].casefold(), node))
+            scored.append((-(within * within) / max(links, 1), -attrs[PAPER_COUNT], attrs[NAME].casefold(), node))
         top = [node for *_, node in sorted(scored)[:CLUSTER_TOP_CONCEPTS]]
         papers = [node for node in members if graph.nodes[node][KIND] == PAPER.name]
-        names = [graph.nodes[node]["name"] for node in top[:CLUSTER_NAME_CONCEPTS]]
+        names = [graph.nodes[node][NAME] for node in top[:CLUSTER_NAME_CONCEPTS]]
         name = " · ".join(names) if names else display_label(graph.nodes[papers[0]], LABEL_LIMIT)
         records.append({
             "name": name, "size": len(members), "papers": len(papers), "concepts": top,
@@ -173,18 +190,18 @@ def cluster_records(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[
 
 def _paper_record(attrs: dict, mentions: list, sentences: list[str]) -> dict:
     return {
-        "title": attrs["title"], "abstract": attrs.get("abstract", ""), "id": attrs["id"],  # none in a lean graph
-        "url": attrs["url"] if is_http_url(attrs.get("url", "")) else None,
-        "published": attrs.get("published"), "authors": attrs["authors"],
-        "code_links": [link for link in attrs["code_links"] if is_http_url(link)],
-        "mentions": mentions, "sentences": sentences,
+        TITLE: attrs[TITLE], ABSTRACT: attrs.get(ABSTRACT, ""), "id": attrs["id"],  # none in a lean graph
+        URL: attrs[URL] if is_http_url(attrs.get(URL, "")) else None,
+        PUBLISHED: attrs.get(PUBLISHED), AUTHORS: attrs[AUTHORS],
+        CODE_LINKS: [link for link in attrs[CODE_LINKS] if is_http_url(link)],
+        "mentions": mentions, SENTENCES: sentences,
     }
 
 
 def _concept_record(attrs: dict) -> dict:
     return {
-        "name": attrs["name"], "type": attrs["type"], "benchmark": attrs["benchmark"],
-        "label": style_label(attrs), "aliases": attrs["aliases"], "paper_count": attrs["paper_count"],
+        NAME: attrs[NAME], TYPE: attrs[TYPE], BENCHMARK: attrs[BENCHMARK],
+        "label": style_label(attrs), ALIASES: attrs[ALIASES], PAPER_COUNT: attrs[PAPER_COUNT],
     }
 
 
@@ -210,7 +227,7 @@ def paper_mentions(graph: nx.MultiDiGraph, papers: list[str] | None = None) -> d
     for source, target, relation, attrs in _paper_edges(graph, papers):
         mentions, sentences = found.setdefault(source, ([], []))
         indices = sentence_index.setdefault(source, {})
-        evidence = [attrs.get(name, []) for name in ("fields", "starts", "ends", "sentences")]  # none when lean
+        evidence = [attrs.get(name, []) for name in (FIELDS, STARTS, ENDS, SENTENCES)]  # none when lean
         for field_name, start, end, sentence in zip(*evidence):
             where = _sentence_span(graph.nodes[source][field_name], sentence, start)
             sentence_ref = [field_name, *where] if where else sentence
@@ -238,12 +255,12 @@ def absent_concepts(selection: Selection, also_known: set[str]) -> list[list]:
     """Concepts of the whole graph the page neither draws nor lists in ``also_known``, as
     ``[node id, name, paper count, label]``, most papers first, at most :data:`ABSENT_LIMIT`."""
     whole, shown = selection.source, selection.graph
-    left_out = [(-attrs["paper_count"], node) for node, attrs in whole.nodes(data=True)
+    left_out = [(-attrs[PAPER_COUNT], node) for node, attrs in whole.nodes(data=True)
                 if attrs[KIND] == CONCEPT.name and node not in shown and node not in also_known]
     rows = []
     for _, node in sorted(left_out)[:ABSENT_LIMIT]:
         attrs = whole.nodes[node]
-        rows.append([node, attrs["name"], attrs["paper_count"], style_label(attrs)])
+        rows.append([node, attrs[NAME], attrs[PAPER_COUNT], style_label(attrs)])
     return rows
 
 
@@ -269,9 +286,9 @@ def page_data(selection: Selection, net: Network, title: str, clusters: list[dic
     for edge in net.edges:
         if edge["relation"] == RELATED_TO:
             attrs = graph.edges[edge["from"], edge["to"], RELATED_TO]
-            related[edge["id"]] = {"weight": attrs["weight"], "shared": attrs["shared"]}
+            related[edge["id"]] = {WEIGHT: attrs[WEIGHT], SHARED: attrs[SHARED]}
     return {
-        "title": title,
+        TITLE: title,
         "selection": {"summary": selection.summary(), "steps": list(selection.steps),
                       "shown": asdict(selection.shown), "total": asdict(selection.total)},
         "physics": net.options["physics"]["enabled"],

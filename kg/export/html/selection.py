@@ -29,7 +29,19 @@ import networkx as nx
 from kg.errors import SelectionError
 from kg.keys import concept_key
 from kg.read.ids import normalise_arxiv_id
-from kg.schema import CONCEPT, KIND, MENTION_LABELS, PAPER, RELATIONS, node_id
+from kg.schema import (
+    ALIASES,
+    BENCHMARK,
+    CONCEPT,
+    KIND,
+    MENTION_LABELS,
+    NAME,
+    PAPER,
+    RELATIONS,
+    TITLE,
+    TYPE,
+    node_id,
+)
 
 AUTOMATIC_NODE_LIMIT = 3000
 """A page of a graph with more nodes than this shows only its most connected papers."""
@@ -134,13 +146,13 @@ def find_node(graph: nx.MultiDiGraph, query: str) -> str:
 def _names(attrs: dict) -> set[str]:
     """The case-folded names a node answers to."""
     if attrs[KIND] == PAPER.name:
-        return {attrs["title"].casefold()}
-    return {attrs["name"].casefold(), *(alias.casefold() for alias in attrs["aliases"])}
+        return {attrs[TITLE].casefold()}
+    return {attrs[NAME].casefold(), *(alias.casefold() for alias in attrs[ALIASES])}
 
 
 def concept_labels(attrs: dict) -> set[str]:
     """The type words a concept answers to: its type, and 'benchmark' for a benchmark."""
-    return {attrs["type"], "benchmark"} if attrs["benchmark"] else {attrs["type"]}
+    return {attrs[TYPE], "benchmark"} if attrs[BENCHMARK] else {attrs[TYPE]}
 
 
 def keep_concept_types(graph: nx.MultiDiGraph, types: Iterable[str]) -> set[str]:
@@ -229,7 +241,7 @@ def select(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1, top
 
 def _display_name(graph: nx.MultiDiGraph, node: str) -> str:
     attrs = graph.nodes[node]
-    return f"“{attrs['title'] if attrs[KIND] == PAPER.name else attrs['name']}”"
+    return f"“{attrs[TITLE] if attrs[KIND] == PAPER.name else attrs[NAME]}”"
 
 
 def automatic_top(graph: nx.MultiDiGraph) -> int | None:
