@@ -311,3 +311,12 @@ def test_a_damaged_cache_record_is_a_cache_miss(tmp_path):
     assert "kg: warning: 1 damaged cache records were extracted again" in stdout
     assert "1 papers extracted, 1 from the cache" in stdout
     assert (out / "graph.json").read_bytes() == first
+
+
+@pytest.mark.parametrize("raw", ["2413.00001", "2400.00001", "1501.1234", "1412.12345", "0612.1234"])
+def test_an_impossible_arxiv_id_gets_no_fabricated_url(raw):
+    from kg.read.fields import DEFAULT_FIELDS, paper_from_record
+
+    paper = paper_from_record({"id": raw, "title": "T", "abstract": "A b c."}, "x.jsonl", DEFAULT_FIELDS)
+    assert paper.arxiv_id is None and paper.url is None and paper.published is None
+    assert paper.id.startswith("kg-")
