@@ -320,3 +320,17 @@ def test_an_impossible_arxiv_id_gets_no_fabricated_url(raw):
     paper = paper_from_record({"id": raw, "title": "T", "abstract": "A b c."}, "x.jsonl", DEFAULT_FIELDS)
     assert paper.arxiv_id is None and paper.url is None and paper.published is None
     assert paper.id.startswith("kg-")
+
+
+def test_a_second_build_into_a_locked_out_is_one_line(tmp_path):
+    import fcntl
+
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(line(good(1)))
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".kg-build.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
+        code, stdout, stderr = run_kg("build", str(papers), "--out", str(out), "--no-cache")
+    assert (code, stdout) == (1, "")
+    assert stderr == f"kg: error: {out}: another kg build is writing there; wait for it to finish\n"
