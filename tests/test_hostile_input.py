@@ -292,3 +292,45 @@ def test_an_unknown_field_property_is_a_usage_error(tmp_path):
     papers.write_text(line(good(1)))
     code, _, stderr = run_kg("build", str(papers), "--field", "foo=bar", "--out", str(tmp_path / "out"))
     assert code == 2 and "'foo' is not one of id, title, abstract" in stderr
+
+
+def test_a_damaged_cache_record_is_a_cache_miss(tmp_path):
+    import sqlite3
+
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(line(good(1)) + line(good(2)))
+    out = tmp_path / "out"
+    args = ("build", str(papers), "--out", str(out), "--only", "json", "--jobs", "1")
+    assert run_kg(*args)[0] == 0
+    first = (out / "graph.json").read_bytes()
+    with sqlite3.connect(out / ".kg-cache.sqlite") as connection:
+        key = connection.execute("SELECT key FROM spotted ORDER BY key LIMIT 1").fetchone()[0]
+        connection.execute("UPDATE spotted SET record = ? WHERE key = ?", (b"\x78\x9cnot zlib", key))
+    code, stdout, stderr = run_kg(*args)
+    assert code == 0, stderr
+    assert "kg: warning: 1 damaged cache records were extracted again" in stdout
+    assert "1 papers extracted, 1 from the cache" in stdout
+    assert (out / "graph.json").read_bytes() == first
+
+
+@pytest.mark.parametrize("raw", ["2413.00001", "2400.00001", "1501.1234", "1412.12345", "0612.1234"])
+def test_an_impossible_arxiv_id_gets_no_fabricated_url(raw):
+    from kg.read.fields import DEFAULT_FIELDS, paper_from_record
+
+    paper = paper_from_record({"id": raw, "title": "T", "abstract": "A b c."}, "x.jsonl", DEFAULT_FIELDS)
+    assert paper.arxiv_id is None and paper.url is None and paper.published is None
+    assert paper.id.startswith("kg-")
+
+
+def test_a_second_build_into_a_locked_out_is_one_line(tmp_path):
+    import fcntl
+
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text(line(good(1)))
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".kg-build.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
+        code, stdout, stderr = run_kg("build", str(papers), "--out", str(out), "--no-cache")
+    assert (code, stdout) == (1, "")
+    assert stderr == f"kg: error: {out}: another kg build is writing there; wait for it to finish\n"

@@ -57,6 +57,10 @@ def decode_spotted(record: bytes, paper: Paper) -> SpottedPaper:
     return spotted if spotted.paper_id == paper.id else replace(spotted, paper_id=paper.id)
 
 
+BROKEN_RECORD = (zlib.error, ValueError, KeyError, TypeError, AttributeError)
+"""What decoding a damaged stored record raises."""
+
+
 class SpotCache:
     """Stage-1 records in one SQLite file, for one rules fingerprint."""
 
@@ -100,6 +104,22 @@ class SpotCache:
         """Each paper with its stage-1 record, in the papers' order."""
         for paper in papers:
             yield paper, decode_spotted(self.get(self.key(paper)), paper)
+
+    def drop_broken(self, papers: Iterable[Paper]) -> int:
+        """Delete the records of these papers that cannot be decoded (a damaged cache file):
+        they become cache misses and are extracted again; how many."""
+        broken = []
+        for paper in papers:
+            key = self.key(paper)
+            try:
+                decode_spotted(self.get(key), paper)
+            except KeyError:
+                continue
+            except BROKEN_RECORD:
+                broken.append((key,))
+        with self.connection:
+            self.connection.executemany("DELETE FROM spotted WHERE key = ?", broken)
+        return len(broken)
 
     def drop_other_rules(self) -> int:
         """Delete records of other rule fingerprints (they can never hit again); how many."""

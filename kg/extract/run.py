@@ -24,7 +24,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.errors import WorkerMismatch
-from kg.extract.cache import SpotCache, decode_spotted, encode_spotted, open_spot_cache
+from kg.extract.cache import BROKEN_RECORD, SpotCache, decode_spotted, encode_spotted, open_spot_cache
 from kg.extract.resolve.curation import Curation
 from kg.extract.resolve.resolver import Resolution, Resolver, rule_weights
 from kg.extract.spot.pipeline import build_pipeline, pipeline_fingerprint
@@ -185,6 +185,29 @@ class Extraction:
     cached: int = 0
 
 
+def _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver, nlp, show_progress,
+                 seconds) -> tuple[int, Resolution]:
+    """Stage 1 for what the cache lacks, then stage 2 over all papers; (papers extracted, resolution)."""
+    started = time.perf_counter()
+    extracted = spot_missing(papers, cache, executor, workers.window, rules_dir, show_progress)
+    seconds["extract"] = time.perf_counter() - started
+    started = time.perf_counter()
+    # two passes over the cache, never all stage-1 records in memory at once: the long
+    # forms the corpus defines, then each paper's drafts (which look for those forms)
+    long_forms = resolver.corpus_long_forms(spotted for _, spotted in cache.records(papers))
+    weights = rule_weights(nlp)
+    if executor is None or own_resolver:
+        drafts = resolver.draft_corpus(cache.records(papers), weights, resolver.long_form_matcher(long_forms))
+    else:
+        drafts = draft_papers(papers, cache, resolver, long_forms, weights, executor, workers.window,
+                              show_progress)
+    resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
+    if getattr(cache, "warning", None):
+        resolution = replace(resolution, notes=(cache.warning, *resolution.notes))
+    seconds["resolve"] = time.perf_counter() - started
+    return extracted, resolution
+
+
 def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolver | None = None,
             curation: Curation | None = None, show_progress: bool = False, seconds: dict[str, float] | None = None,
             cache_path: Path | None = None, workers: Workers = Workers()) -> Extraction:
@@ -197,23 +220,20 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
     own_resolver = resolver is not None
     with open_cache(cache_path, fingerprint) as cache, workers.open() as executor:
         started = time.perf_counter()
-        extracted = spot_missing(papers, cache, executor, workers.window, rules_dir, show_progress)
-        seconds["extract"] = time.perf_counter() - started
-        started = time.perf_counter()
         resolver = resolver or Resolver(curation=curation)
-        # two passes over the cache, never all stage-1 records in memory at once: the long
-        # forms the corpus defines, then each paper's drafts (which look for those forms)
-        long_forms = resolver.corpus_long_forms(spotted for _, spotted in cache.records(papers))
-        weights = rule_weights(nlp)
-        if executor is None or own_resolver:
-            drafts = resolver.draft_corpus(cache.records(papers), weights, resolver.long_form_matcher(long_forms))
-        else:
-            drafts = draft_papers(papers, cache, resolver, long_forms, weights, executor, workers.window,
-                                  show_progress)
-        resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
-        if getattr(cache, "warning", None):
-            resolution = replace(resolution, notes=(cache.warning, *resolution.notes))
-        seconds["resolve"] = time.perf_counter() - started
+        loading = time.perf_counter() - started
+        try:
+            extracted, resolution = _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver,
+                                                 nlp, show_progress, seconds)
+        except BROKEN_RECORD:  # a damaged record in the cache is a cache miss: extracted again
+            broken = cache.drop_broken(papers)
+            if not broken:
+                raise  # not the cache: a bug, shown as one
+            extracted, resolution = _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver,
+                                                 nlp, show_progress, seconds)
+            resolution = replace(resolution, notes=(f"kg: warning: {broken} damaged cache records were extracted again",
+                                                    *resolution.notes))
+        seconds["resolve"] += loading
         if cache_path is not None:
             cache.drop_other_rules()
     return Extraction(papers, resolution, extracted, len(papers) - extracted)

@@ -26,11 +26,22 @@ def normalise_arxiv_id(value: str) -> str | None:
     if url:
         value = url.group(1)
     value = re.sub(r"^arxiv:", "", value, flags=re.I)
-    for pattern in (_ARXIV_NEW, _ARXIV_OLD):
-        match = pattern.fullmatch(value)
-        if match:
-            return match.group(1)
-    return None
+    match = _ARXIV_NEW.fullmatch(value)
+    if match:
+        return match.group(1) if _possible_new_id(match.group(1)) else None
+    match = _ARXIV_OLD.fullmatch(value)
+    return match.group(1) if match else None
+
+
+def _possible_new_id(arxiv_id: str) -> bool:
+    """A month 01–12 from 2007-04 on, 4 digits after the dot until 2014, 5 from 2015.
+
+    >>> [_possible_new_id(i) for i in ("2401.00001", "2413.00001", "1412.1234", "1501.1234", "0703.1234")]
+    [True, False, True, False, False]
+    """
+    stamp, number = arxiv_id.split(".")
+    month = int(stamp[2:])
+    return 1 <= month <= 12 and stamp >= "0704" and (len(number) == 4) == (stamp <= "1412")
 
 
 def month_of_arxiv_id(arxiv_id: str) -> str | None:
