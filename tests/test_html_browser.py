@@ -62,6 +62,8 @@ def test_seed_page_loads_offline_without_errors_and_draws_the_whole_graph(seed, 
     counts = page.text_content("#kg-counts")
     assert f"{seed_graph.number_of_nodes()} of {seed_graph.number_of_nodes()} nodes" in counts
     assert page.text_content("#kg-selection").startswith("Showing the whole graph")
+    legend = page.eval_on_selector_all(".kg-toggles .kg-count", "cs => cs.map(c => c.textContent)")
+    assert legend and "0" not in legend, "no empty legend rows"
 
 
 def test_searching_a_concept_centres_and_highlights_it(seed, seed_graph):

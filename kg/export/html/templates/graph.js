@@ -230,12 +230,14 @@
   data.edges.forEach(function (e) { relationCounts[e.relation] = (relationCounts[e.relation] || 0) + 1; });
   var typeList = document.getElementById("kg-node-types");
   data.node_styles.forEach(function (style) {
+    if (!groupCounts[style.label]) return;  // no empty legend rows
     toggle(typeList, shapeIcon(style), style.label, groupCounts[style.label] || 0, function (on) {
       filters.hiddenLabels[style.label] = !on;
     });
   });
   var relationList = document.getElementById("kg-relations");
   data.edge_styles.forEach(function (style) {
+    if (!relationCounts[style.relation]) return;
     var label = toggle(relationList, lineIcon(style), style.relation, relationCounts[style.relation] || 0, function (on) {
       filters.hiddenRelations[style.relation] = !on;
     });
