@@ -23,6 +23,7 @@ from kg.read import FORMATS, ReadLog, ReadProblem, read_papers
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_SERVER = 3
+DEFAULT_URI = "bolt://localhost:7687"
 
 
 def _fields(values: tuple[str, ...]) -> dict[str, str]:
@@ -348,8 +349,9 @@ def schema() -> None:
 
 
 _neo4j_options = [
-    click.option("--uri", envvar="NEO4J_URI", default="bolt://localhost:7687", show_default=True,
-                 help="Bolt URI of the server (env NEO4J_URI)."),
+    click.option("--uri", envvar="NEO4J_URI", default=None,
+                 help="Bolt URI of the server (env NEO4J_URI; default: the one `kg neo4j start` started, "
+                      "else bolt://localhost:7687)."),
     click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True, help="User (env NEO4J_USER)."),
     click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
                  help="Database (env NEO4J_DATABASE)."),
@@ -362,11 +364,18 @@ def neo4j_options(function):
     return function
 
 
-def _neo4j_target(uri: str, user: str, database: str):
-    """The connection target; the password comes from NEO4J_PASSWORD or a hidden prompt, never
-    from an argument (which any user could read in ``ps``)."""
+def _neo4j_target(uri: str | None, user: str, database: str):
+    """The connection target: --uri (or NEO4J_URI), else the server ``kg neo4j start`` left
+    running, else bolt://localhost:7687. The password comes from NEO4J_PASSWORD or a hidden
+    prompt (or the started server's record), never from an argument (which any user could read in ``ps``)."""
     from kg.neo4j.connection import Neo4jTarget
+    from kg.neo4j.server import read_state
 
+    if uri is None:
+        state = read_state()
+        if state is not None and "NEO4J_PASSWORD" not in os.environ:
+            return Neo4jTarget(uri=state.uri, user=state.user, password=state.password, database=database)
+        uri = state.uri if state is not None else DEFAULT_URI
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
@@ -546,6 +555,82 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
         except (QueryError, ServerProblem) as error:
             _fail(str(error), EXIT_SERVER)
     click.echo(format_result(result, output_format))
+
+
+@main.group()
+def neo4j() -> None:
+    """A local Neo4j 5.26 that lasts (Java 17; fetched from Maven Central once): start, stop, status, import.
+
+    \b
+    kg neo4j start                 # prints the URI; kg query --engine neo4j and kg export neo4j find it
+    kg export neo4j exports/graph.json
+    kg query top_datasets --engine neo4j
+    kg neo4j stop                  # the database stays in --data for the next start
+    """
+
+
+_data_option = click.option("--data", type=click.Path(path_type=Path), default=None,
+                            help="The server's folder; its database is kept there across restarts "
+                                 "[default: ~/.cache/kg/neo4j/data].")
+
+
+@neo4j.command("start")
+@_data_option
+@click.option("--port", type=click.IntRange(1, 65535), default=7687, show_default=True, help="Bolt port.")
+@click.option("--heap", default="1g", show_default=True, help="Java heap of the server.")
+def neo4j_start(data: Path | None, port: int, heap: str) -> None:
+    """Start the local Neo4j in the background, wait until it answers, print its URI."""
+    from kg.errors import LauncherError
+    from kg.neo4j.server import DEFAULT_DATA, start_lasting
+
+    try:
+        state = start_lasting(data or DEFAULT_DATA, port=port, heap=heap)
+    except LauncherError as error:
+        _fail(str(error), EXIT_SERVER)
+    click.echo(state.uri)
+    click.echo(f"Neo4j 5.26 running (pid {state.pid}, data {state.data}); kg neo4j stop stops it", err=True)
+
+
+@neo4j.command("import")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@_data_option
+@click.option("--port", type=click.IntRange(1, 65535), default=7687, show_default=True, help="Bolt port.")
+def neo4j_import(folder: Path, data: Path | None, port: int) -> None:
+    """Load OUT/neo4j-import (kg build --only neo4j-csv) with Neo4j's own import tool, replacing the
+    local database, then start the server on it with kg's constraints and print its URI."""
+    from kg.errors import LauncherError, ServerProblem
+    from kg.neo4j.connection import Neo4jTarget, open_driver
+    from kg.neo4j.server import DEFAULT_DATA, import_csv, start_lasting
+    from kg.neo4j.sync import create_constraints
+
+    try:
+        import_csv(folder, data or DEFAULT_DATA)
+        state = start_lasting(data or DEFAULT_DATA, port=port)
+        with open_driver(Neo4jTarget(state.uri, state.user, state.password)) as driver, driver.session() as session:
+            create_constraints(session)
+    except (LauncherError, ServerProblem) as error:
+        _fail(str(error), EXIT_SERVER)
+    click.echo(state.uri)
+
+
+@neo4j.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j that kg neo4j start started (its database stays)."""
+    from kg.neo4j.server import stop_lasting
+
+    state = stop_lasting()
+    click.echo("no local Neo4j was running" if state is None else f"stopped the Neo4j at {state.uri}", err=True)
+
+
+@neo4j.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs, where, and on which data (exit 3 when it does not)."""
+    from kg.neo4j.server import read_state
+
+    state = read_state()
+    if state is None:
+        _fail("no local Neo4j is running (kg neo4j start starts one)", EXIT_SERVER)
+    click.echo(f"{state.uri}  pid {state.pid}  data {state.data}")
 
 
 if __name__ == "__main__":

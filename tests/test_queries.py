@@ -224,12 +224,12 @@ def under_connected_papers(g, max_related=0, limit=20):
     return sorted(rows, key=lambda r: (r["related"], r["concept_links"], r["paper"]))[:limit]
 
 
-def tasks_sharing_methods(g, limit=20):
+def tasks_sharing_methods(g, max_method_papers=50, limit=20):
     tasks_of, methods_of = defaultdict(set), defaultdict(set)
     for p, relation, c in links(g):
         if relation == "ADDRESSES" and is_labelled(c, "Task"):
             tasks_of[p["id"]].add(c["key"])
-        if relation in ("USES", "PROPOSES") and is_labelled(c, "Method"):
+        if relation in ("USES", "PROPOSES") and is_labelled(c, "Method") and c["paper_count"] <= max_method_papers:
             methods_of[p["id"]].add(c["key"])
     per_task = defaultdict(set)
     for pid, tasks in tasks_of.items():
@@ -289,6 +289,7 @@ CASES = [
     ("under_connected_papers", {}, under_connected_papers, {}),
     ("under_connected_papers", {"max_related": "2"}, under_connected_papers, {"max_related": 2}),
     ("tasks_sharing_methods", {}, tasks_sharing_methods, {}),
+    ("tasks_sharing_methods", {"max_method_papers": "2"}, tasks_sharing_methods, {"max_method_papers": 2}),
     ("datasets_for_concept", {"concept": "speculative decoding"}, datasets_for_concept, {"concept": "speculative decoding"}),
     ("datasets_for_concept", {"concept": "image classification"}, datasets_for_concept,
      {"concept": "image classification"}),

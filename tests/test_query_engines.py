@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from neo4j.exceptions import Neo4jError
 
 from kg.cli import EXIT_INPUT, EXIT_SERVER, main
 from kg.errors import QueryError
@@ -19,8 +20,8 @@ from kg.neo4j.connection import open_driver
 from kg.neo4j.queries import Neo4jEngine
 from kg.neo4j.sync import export_graph
 from kg.query.embedded import EmbeddedEngine, database_path
-from kg.query.library import load_queries
-from kg.query.run import run_named
+from kg.query.library import CONCEPT_TYPE, load_queries
+from kg.query.run import BY_KEY, resolved, run_named
 from kg.schema import KIND, PAPER
 
 QUERIES = load_queries()
@@ -128,3 +129,42 @@ def test_a_bad_query_on_the_embedded_engine_is_one_line(seed_file):
 
     assert result.exit_code == EXIT_SERVER
     assert result.stderr.startswith("kg: error: embedded engine:") and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("cypher", [
+    "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line LIMIT 1",
+    "LOAD FROM '/etc/passwd' (file_format='csv', header=false, delim=':') RETURN * LIMIT 1",
+])
+def test_the_embedded_engine_reads_no_files(embedded, cypher):
+    with pytest.raises(QueryError, match="reads files"):
+        embedded.run(cypher, {})
+
+
+def test_neo4j_refuses_to_read_local_files(seeds_in_neo4j):
+    # the local launcher sets allow_file_urls false; a Docker image confines file URLs to /import
+    with pytest.raises(Neo4jError, match="(?i)file"):
+        seeds_in_neo4j.run("LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line LIMIT 1", {})
+
+
+def operators(plan: dict) -> set[str]:
+    """Every operator of a Neo4j plan (the driver's summary.profile), without the @database suffix."""
+    return {plan["operatorType"].split("@")[0]} | {op for child in plan.get("children", []) for op in operators(child)}
+
+
+LOOK_UPS = sorted(name for name, query in QUERIES.items() if any(p.type == CONCEPT_TYPE for p in query.parameters))
+
+
+@pytest.mark.parametrize("name", ["(the look-up itself)", *LOOK_UPS])
+def test_concept_look_ups_seek_the_key_index_on_neo4j(name, seeds_in_neo4j):
+    assert len(LOOK_UPS) >= 6
+    engine = seeds_in_neo4j
+    if name in QUERIES:
+        query = QUERIES[name]
+        text, values = query.text_for(engine.name), resolved(engine, query, query.bind(example(name)))
+    else:
+        text, values = BY_KEY, {"keys": ["bert", "BERT"]}
+    summary = engine.driver.execute_query("PROFILE " + text, values, database_=engine.database).summary
+
+    used = operators(summary.profile)
+    assert used & {"NodeUniqueIndexSeek", "NodeIndexSeek"}, f"{name}: no index seek in {sorted(used)}"
+    assert not used & {"AllNodesScan"}, f"{name}: scans every node"

@@ -14,6 +14,9 @@ The tests import :class:`LocalNeo4j` from here; ``make test`` runs ``fetch`` fir
 from __future__ import annotations
 
 import argparse
+import json
+import secrets
+import time
 import os
 import shutil
 import signal
@@ -21,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.errors import LauncherError
@@ -91,7 +94,7 @@ class LocalNeo4j:
 
     @classmethod
     def start(cls, password: str, port: int = 0, host: str = "127.0.0.1", heap: str = "1g",
-              page_cache: str = "256m") -> "LocalNeo4j":
+              page_cache: str = "256m", data: Path | None = None) -> "LocalNeo4j":
         """Start a server (fetching the jars if needed) and wait until its Bolt port accepts connections.
 
         The child's standard input is a pipe held by this process: when this process exits, even
@@ -105,7 +108,7 @@ class LocalNeo4j:
         log = CACHE / f"server-{os.getpid()}-{port}.log"  # two servers from one checkout keep their own
         command = [java, f"-Xmx{heap}", "-XX:+UseSerialGC", "-cp", str(LIB / "*"), str(SOURCE),
                    "--host", host, "--port", str(port), "--dir", str(CACHE / "run"),
-                   "--page-cache", page_cache, "--exit-on-stdin-eof"]
+                   "--page-cache", page_cache, "--exit-on-stdin-eof", *(["--data", str(data)] if data else [])]
         with log.open("wb") as stderr:
             process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                                        env={**os.environ, "NEO4J_PASSWORD": password}, text=True)
@@ -140,6 +143,142 @@ class LocalNeo4j:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+# --- a server that lasts: kg neo4j start / stop / status / import ------------------------------
+
+STATE = CACHE / "server.json"
+"""Where ``kg neo4j start`` records the running server (URI, password, pid, data folder), mode 0600,
+so ``kg query --engine neo4j`` and ``kg export neo4j`` find it without environment variables."""
+DEFAULT_DATA = CACHE / "data"
+
+
+@dataclass(frozen=True)
+class ServerState:
+    uri: str
+    password: str
+    pid: int
+    data: str
+    user: str = "neo4j"
+
+    def running(self) -> bool:
+        try:  # reap it first if this very process started it (else a dead child looks alive)
+            if os.waitpid(self.pid, os.WNOHANG)[0] == self.pid:
+                return False
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def read_state() -> ServerState | None:
+    """The server ``kg neo4j start`` left running, or None (a stale record is removed)."""
+    try:
+        state = ServerState(**json.loads(STATE.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    if not state.running():
+        STATE.unlink(missing_ok=True)
+        return None
+    return state
+
+
+def _password_of(data: Path) -> str:
+    """The data folder's own password (made once, kept in it with mode 0600)."""
+    secret = data / "kg-password"
+    if not secret.is_file():
+        data.mkdir(parents=True, exist_ok=True)
+        fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(16))
+    return secret.read_text(encoding="utf-8").strip()
+
+
+def start_lasting(data: Path = DEFAULT_DATA, port: int = 7687, host: str = "127.0.0.1", heap: str = "1g",
+                  page_cache: str = "512m") -> ServerState:
+    """Start the local Neo4j in the background with its database in ``data`` (kept across
+    restarts), wait until it answers, record it in :data:`STATE` and return that record."""
+    running = read_state()
+    if running is not None:
+        raise LauncherError(f"a local Neo4j is already running at {running.uri} (data {running.data}); "
+                            "kg neo4j stop first")
+    java = shutil.which("java")
+    if java is None:
+        raise LauncherError("Java 17 is needed to run the local Neo4j (e.g. apt-get install openjdk-17-jre-headless)")
+    fetch_jars()
+    data = data.resolve()
+    password = _password_of(data)
+    log = data / "kg-server.log"
+    command = [java, f"-Xmx{heap}", "-XX:+UseSerialGC", "-cp", str(LIB / "*"), str(SOURCE), "--host", host,
+               "--port", str(port), "--dir", str(CACHE / "run"), "--data", str(data), "--page-cache", page_cache]
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
+                                   env={**os.environ, "NEO4J_PASSWORD": password}, text=True,
+                                   start_new_session=True)  # outlives this command, and its Ctrl-C
+    uri = _read_uri(process, STARTUP_SECONDS)
+    if uri is None:
+        process.kill()
+        process.wait()
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+        raise LauncherError("the local Neo4j did not start; last lines of its log:\n  " + "\n  ".join(tail))
+    state = ServerState(uri=uri, password=password, pid=process.pid, data=str(data))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    fd = os.open(STATE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(asdict(state), handle)
+    return state
+
+
+def stop_lasting(timeout: float = 120) -> ServerState | None:
+    """Stop the server :func:`start_lasting` started (cleanly: SIGTERM runs Neo4j's shutdown);
+    None when none was running."""
+    state = read_state()
+    if state is None:
+        return None
+    os.kill(state.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while state.running() and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling a process that is not our child: there is no event to wait on
+    if state.running():
+        os.kill(state.pid, signal.SIGKILL)
+    STATE.unlink(missing_ok=True)
+    return state
+
+
+def import_csv(folder: Path, data: Path = DEFAULT_DATA) -> None:
+    """Load the bulk-import CSVs ``kg build --only neo4j-csv`` wrote (:mod:`kg.neo4j.bulk`) into the
+    database in ``data`` with Neo4j's own import tool (replacing what it held); the server on
+    ``data`` must be stopped. :func:`start_lasting` then serves it."""
+    from kg.neo4j.bulk import FILES, IMPORT_COMMAND
+
+    data = data.resolve()
+    running = read_state()
+    if running is not None and Path(running.data) == data:
+        raise LauncherError(f"the local Neo4j on {data} is running; kg neo4j stop first")
+    missing = [name for name in FILES.values() if not (folder / name).is_file()]
+    if missing:
+        raise LauncherError(f"{folder} lacks {', '.join(missing)}: write them with kg build --only neo4j-csv")
+    java = shutil.which("java")
+    if java is None:
+        raise LauncherError("Java 17 is needed to run Neo4j's import tool")
+    fetch_jars()
+    conf = data / "conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "neo4j.conf").touch()
+    command = [java, "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool", *IMPORT_COMMAND.split()[1:4],
+               "--overwrite-destination", *IMPORT_COMMAND.split()[4:]]
+    log = data / "kg-import.log"
+    with log.open("wb") as output:
+        done = subprocess.run(command, cwd=folder, stdout=output, stderr=subprocess.STDOUT,
+                              env={**os.environ, "NEO4J_HOME": str(data), "NEO4J_CONF": str(conf)})
+    if done.returncode != 0:
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+        raise LauncherError("Neo4j's import tool failed; last lines of its output:\n  " + "\n  ".join(tail))
 
 
 def _read_uri(process: subprocess.Popen, timeout: float) -> str | None:

@@ -56,13 +56,14 @@ _MIB = 1 << 20
 
 
 def buffer_pool_bytes(size: int) -> int:
-    """LadybugDB's page cache for a database file or load of ``size`` bytes: twice that, at least
-    256 MiB and at most 8 GiB (its default, 80 % of the machine's memory, makes opening slow).
+    """LadybugDB's memory (pages and a query's intermediate results) for a database file or a load
+    of ``size`` bytes: four times that, at least 1 GiB and at most 8 GiB (its default, 80 % of the
+    machine's memory, makes opening slow; 2 × the file ran out on tasks_sharing_methods at 20k).
 
     >>> buffer_pool_bytes(5 << 20) >> 20, buffer_pool_bytes(1 << 30) >> 20
-    (256, 2048)
+    (1024, 4096)
     """
-    return min(max(256 * _MIB, 2 * size), 8192 * _MIB)
+    return min(max(1024 * _MIB, 4 * size), 8192 * _MIB)
 
 
 def database_path(graph_file: Path) -> Path:
@@ -137,8 +138,11 @@ def load_graph(graph, path: Path, size_hint: int = 0) -> None:
         for kind, element in NODE_KINDS.items():
             rows = [attrs for _, attrs in sorted(graph.nodes(data=True)) if attrs[KIND] == kind]
             connection.execute(f"COPY {_quoted(kind)} FROM $rows", {"rows": _columns(element, rows)})
+        by_relation: dict[str, list] = {relation: [] for relation in RELATIONS}
+        for source, target, relation, attrs in graph.edges(keys=True, data=True):
+            by_relation[relation].append((source, target, attrs))
         for relation, element in RELATIONS.items():
-            edges = sorted((s, t, attrs) for s, t, k, attrs in graph.edges(keys=True, data=True) if k == relation)
+            edges = sorted(by_relation.pop(relation), key=lambda edge: edge[:2])
             key_of = [NODE_KEYS[kind] for kind in RELATION_ENDPOINTS[relation]]
             ends = ([graph.nodes[s][key_of[0]] for s, _, _ in edges], [graph.nodes[t][key_of[1]] for _, t, _ in edges])
             table = _columns(element, [attrs for _, _, attrs in edges], ends)
@@ -186,18 +190,31 @@ _STRING_OR_CODE = re.compile(r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`)|
 _DIALECT = ((re.compile(r"\btype\s*\(", re.I), "label("),)
 
 
+_READS_FILES = re.compile(r"(?<![.\w])(LOAD\s+(?:FROM|CSV|EXTENSION)|INSTALL|ATTACH|IMPORT\s+DATABASE)\b", re.I)
+
+
 def ladybug_dialect(cypher: str) -> str:
     """``cypher`` with Neo4j's spelling of a function replaced by LadybugDB's: ``type(r)`` is
-    ``label(r)`` there. String literals and quoted names are left alone.
+    ``label(r)`` there. String literals and quoted names are left alone. A clause that reads
+    files or fetches code (``LOAD FROM``, ``LOAD CSV``, ``INSTALL`` …) is refused: queries
+    answer from the graph, as the local Neo4j, which forbids file URLs, does.
 
     >>> ladybug_dialect("RETURN type(r) AS t, 'type(x)' AS s")
     "RETURN label(r) AS t, 'type(x)' AS s"
+    >>> ladybug_dialect("LOAD FROM '/etc/passwd' RETURN *")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: refused: LOAD FROM reads files; kg's queries answer from the graph only
     """
     out = []
     for literal, code in _STRING_OR_CODE.findall(cypher):
         if literal:
             out.append(literal)
             continue
+        reads = _READS_FILES.search(code)
+        if reads:
+            clause = " ".join(reads.group(1).upper().split())
+            raise QueryError(f"refused: {clause} reads files; kg's queries answer from the graph only")
         for pattern, replacement in _DIALECT:
             code = pattern.sub(replacement, code)
         out.append(code)
@@ -223,8 +240,9 @@ class EmbeddedEngine:
 
     def run(self, cypher: str, parameters: Mapping[str, Any], allow_write: bool = False) -> QueryResult:
         """The rows of ``cypher``; :class:`QueryError` if the engine refuses or fails it."""
+        text = ladybug_dialect(cypher)
         try:
-            result = self._connection.execute(ladybug_dialect(cypher), dict(parameters))
+            result = self._connection.execute(text, dict(parameters))
         except RuntimeError as error:
             message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             if _READ_ONLY in message:

@@ -8,7 +8,9 @@
 // Prints "bolt://127.0.0.1:PORT" on standard output once the server accepts connections, then
 // runs until SIGTERM/SIGINT, or until standard input closes with --exit-on-stdin-eof (so a
 // parent that dies, even by SIGKILL, never leaves a server behind). The database lives only
-// as long as the process.
+// as long as the process, unless --data DIR is given: then DIR is the server's home (its
+// database in DIR/data/databases/neo4j, where neo4j-admin's import writes too) and it lasts
+// across restarts; --data needs a fixed --port.
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.harness.Neo4j;
@@ -26,7 +30,7 @@ import org.neo4j.harness.Neo4jBuilders;
 
 public class LocalNeo4j {
 
-    record Options(String host, int port, Path dir, String pageCache, boolean exitOnStdinEof) {}
+    record Options(String host, int port, Path dir, Path data, String pageCache, boolean exitOnStdinEof) {}
 
     static Options parse(String[] args) {
         String host = "127.0.0.1";
@@ -34,18 +38,23 @@ public class LocalNeo4j {
         Path dir = Path.of(".neo4j", "run");
         String pageCache = "256m";
         boolean exitOnStdinEof = false;
+        Path data = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--data" -> data = Path.of(args[++i]);
                 case "--page-cache" -> pageCache = args[++i];
                 case "--exit-on-stdin-eof" -> exitOnStdinEof = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (use --host H --port P --dir D --page-cache SIZE --exit-on-stdin-eof)");
+                        + " (use --host H --port P --dir D --data D --page-cache SIZE --exit-on-stdin-eof)");
             }
         }
-        return new Options(host, port, dir, pageCache, exitOnStdinEof);
+        if (data != null && port == 0) {
+            throw new IllegalArgumentException("--data needs a fixed --port");
+        }
+        return new Options(host, port, dir, data, pageCache, exitOnStdinEof);
     }
 
     static Neo4j start(Options options) throws IOException {
@@ -55,14 +64,35 @@ public class LocalNeo4j {
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress(options.host(), options.port()))
                 .withConfig(GraphDatabaseSettings.auth_enabled, true)
+                // LOAD CSV FROM 'file:///…' would read any file the server's user can
+                .withConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .withConfig(GraphDatabaseSettings.pagecache_memory, org.neo4j.io.ByteUnit.parse(options.pageCache()));
         return builder.build();
     }
 
+    /** A server whose home is options.data(): its database outlives the process. */
+    static DatabaseManagementService startLasting(Options options) throws IOException {
+        Files.createDirectories(options.data());
+        return new DatabaseManagementServiceBuilder(options.data())
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress(options.host(), options.port()))
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, org.neo4j.io.ByteUnit.parse(options.pageCache()))
+                .build();
+    }
+
     /** With auth on, the only user starts with a default password that must be changed; set ours. */
-    static void setPassword(Neo4j neo4j, String password) {
-        neo4j.databaseManagementService().database("system").executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+    static void setPassword(DatabaseManagementService dbms, String password) {
+        try {
+            dbms.database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (org.neo4j.graphdb.QueryExecutionException error) {
+            // a lasting database (--data) restarted with the password it already has
+            if (!String.valueOf(error.getMessage()).contains("cannot be the same")) {
+                throw error;
+            }
+        }
     }
 
     /** Blocks until standard input reaches end of file (the parent closed it or died). */
@@ -84,16 +114,27 @@ public class LocalNeo4j {
             System.exit(2);
         }
         Options options = parse(args);
-        Neo4j neo4j = start(options);
-        setPassword(neo4j, password);
+        Runnable close;
+        String uri;
+        if (options.data() != null) {
+            DatabaseManagementService dbms = startLasting(options);
+            setPassword(dbms, password);
+            close = dbms::shutdown;
+            uri = "bolt://" + options.host() + ":" + options.port();
+        } else {
+            Neo4j neo4j = start(options);
+            setPassword(neo4j.databaseManagementService(), password);
+            close = neo4j::close;
+            uri = neo4j.boltURI().toString();
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            neo4j.close();
+            close.run();
             stopped.countDown();
         }, "neo4j-shutdown"));
 
-        System.out.println(neo4j.boltURI());
+        System.out.println(uri);
         System.out.flush();
         if (options.exitOnStdinEof()) {
             awaitStdinEof();
