@@ -1,8 +1,10 @@
-"""``kg eval`` on every gold file of ``../shared/gold``: each reads whole, and a slice of each is
-extracted and scored; paragraphs of one document are extracted together with offsets intact."""
+"""``kg eval`` on the gold files of ``../shared/gold`` — on the first records of each, committed
+gzipped in ``tests/data/gold`` (a user's clone has no ``../shared``): each reads, a slice of each
+is extracted and scored; paragraphs of one document are extracted together with offsets intact."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from itertools import islice
 
@@ -11,15 +13,26 @@ from conftest import ROOT
 
 from kg.evaluate import extract_gold, gold_documents, read_gold, score
 
-GOLD_DIR = ROOT.parent / "shared" / "gold"
-GOLD_FILES = sorted(GOLD_DIR.glob("*.jsonl")) if GOLD_DIR.is_dir() else []
+SLICES = sorted((ROOT / "tests" / "data" / "gold").glob("*.jsonl.gz"))
+"""The first 160 records of each gold file (400 lines of GSAP-NER), as in ../shared/gold."""
 FOLDS = {"scierc.jsonl": {"model": "method"}}
 
-pytestmark = pytest.mark.skipif(not GOLD_FILES, reason="../shared/gold is not beside the repository")
+
+@pytest.fixture(scope="module")
+def gold_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gold")
+    for path in SLICES:
+        (folder / path.name.removesuffix(".gz")).write_bytes(gzip.decompress(path.read_bytes()))
+    return folder
 
 
-@pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.name)
-def test_every_gold_file_reads_and_scores(path):
+def test_the_four_gold_files_are_sampled():
+    assert [p.name for p in SLICES] == [f"{n}.jsonl.gz" for n in ("dataset_ner_heddes", "gsap-ner", "scierc", "tdmsci")]
+
+
+@pytest.mark.parametrize("name", [p.name.removesuffix(".gz") for p in SLICES])
+def test_every_gold_file_reads_and_scores(gold_dir, name):
+    path = gold_dir / name
     fold = FOLDS.get(path.name)
     records = list(read_gold(path, fold))
     assert len(records) > 100
@@ -35,9 +48,9 @@ def test_every_gold_file_reads_and_scores(path):
 
 
 @pytest.fixture(scope="module")
-def gsap_slice(tmp_path_factory):
+def gsap_slice(gold_dir, tmp_path_factory):
     """The first paragraphs of GSAP-NER's first two documents, split field kept."""
-    path = GOLD_DIR / "gsap-ner.jsonl"
+    path = gold_dir / "gsap-ner.jsonl"
     with open(path, encoding="utf-8") as handle:
         lines = list(islice(handle, 400))
     documents = []
