@@ -80,10 +80,8 @@ def fetch_jars(quiet: bool = True) -> Path:
 @dataclass
 class LocalNeo4j:
     """A running local Neo4j: ``uri``, ``user`` and ``password`` for the driver; ``stop()`` ends it.
-
-    >>> with LocalNeo4j.start("a-password") as server:   # doctest: +SKIP
-    ...     print(server.uri)
-    bolt://127.0.0.1:40123
+    Used as ``with LocalNeo4j.start("a-password") as server: connect(server.uri, ...)`` (the
+    tests' ``neo4j`` fixture does exactly this against a real server).
     """
 
     uri: str
