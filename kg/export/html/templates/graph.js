@@ -294,19 +294,30 @@
   // The highlight: a selected node and its neighbours (or a cluster) at full strength, the rest dimmed.
   var highlight = null;  // {id: node or null, cluster: index or null, ids: {node id: true}}
   var DIMMED = 0.15;
+  // Only the nodes and edges whose look changes are updated: a select on a page of 10,000 edges
+  // then touches a few hundred, not all of them.
+  var painted = {}, paintedEdges = {};
+  data.edges.forEach(function (e) { paintedEdges[e.id] = true; });
   function paint() {
-    nodes.update(data.nodes.map(function (n) {
-      var c = baseColour(n);
-      return { id: n.id, opacity: !highlight || highlight.ids[n.id] ? 1 : DIMMED,
-               color: { background: c, border: "#555", highlight: { background: c, border: "#111" },
-                        hover: { background: c, border: "#111" } } };
-    }));
-    edges.update(data.edges.map(function (e) {
-      var style = edgeStyles[e.relation];
+    var nodeUpdates = [], edgeUpdates = [];
+    data.nodes.forEach(function (n) {
+      var c = baseColour(n), opacity = !highlight || highlight.ids[n.id] ? 1 : DIMMED;
+      if (painted[n.id] === c + opacity) return;
+      painted[n.id] = c + opacity;
+      nodeUpdates.push({ id: n.id, opacity: opacity,
+                         color: { background: c, border: "#555", highlight: { background: c, border: "#111" },
+                                  hover: { background: c, border: "#111" } } });
+    });
+    data.edges.forEach(function (e) {
       var lit = !highlight || (highlight.id !== null ? e.from === highlight.id || e.to === highlight.id
                                                      : highlight.ids[e.from] && highlight.ids[e.to]);
-      return { id: e.id, color: { color: style.color, highlight: style.color, hover: style.color, opacity: lit ? 0.8 : 0.06 } };
-    }));
+      if (paintedEdges[e.id] === lit) return;
+      var style = edgeStyles[e.relation];
+      paintedEdges[e.id] = lit;
+      edgeUpdates.push({ id: e.id, color: { color: style.color, highlight: style.color, hover: style.color, opacity: lit ? 0.8 : 0.06 } });
+    });
+    if (nodeUpdates.length) nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
     document.documentElement.setAttribute("data-kg-highlight", highlight ? (highlight.id || "cluster:" + highlight.cluster) : "");
   }
   function highlightNode(id) {
@@ -388,19 +399,24 @@
   kg.labels = [];
   kg.skippedLabels = [];
   function overlaps(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
+  // One pass over the nodes per frame: each cluster's extent on the canvas.
   function clusterBoxes(width, height) {
+    var extent = {};
+    data.nodes.forEach(function (n) {
+      if (n.cluster < 0 || !visible[n.id]) return;
+      var body = network.body.nodes[n.id];
+      if (!body) return;
+      var e = extent[n.cluster] || (extent[n.cluster] = { minX: Infinity, maxX: -Infinity, minY: Infinity, count: 0 });
+      e.count++;
+      if (body.x < e.minX) e.minX = body.x;
+      if (body.x > e.maxX) e.maxX = body.x;
+      if (body.y < e.minY) e.minY = body.y;
+    });
     var boxes = [];
     data.clusters.forEach(function (cluster, index) {
-      var minX = Infinity, maxX = -Infinity, minY = Infinity, count = 0;
-      data.nodes.forEach(function (n) {
-        if (n.cluster !== index || !visible[n.id]) return;
-        var body = network.body.nodes[n.id];
-        if (!body) return;
-        count++;
-        minX = Math.min(minX, body.x); maxX = Math.max(maxX, body.x); minY = Math.min(minY, body.y);
-      });
-      if (count < 3) return;
-      var at = network.canvasToDOM({ x: (minX + maxX) / 2, y: minY });
+      var e = extent[index];
+      if (!e || e.count < 3) return;
+      var at = network.canvasToDOM({ x: (e.minX + e.maxX) / 2, y: e.minY });
       boxes.push({ cluster: index, text: cluster.name, x: at.x, y: at.y - 18 });
     });
     return boxes.filter(function (b) { return b.x > 0 && b.x < width && b.y > 0 && b.y < height; });
@@ -464,7 +480,8 @@
               "700 14px system-ui, sans-serif", data.clusters[b.cluster].color === OTHER_COLOUR ? "#333" : darker(data.clusters[b.cluster].color));
       });
     }
-    for (var i = 0; i < candidates.length && placed.length < budget; i++) if (!isFirst[candidates[i]]) placeNode(candidates[i]);
+    var tries = 4 * budget + 50;  // a frame stops looking for room after this many candidates
+    for (var i = 0; i < candidates.length && placed.length < budget && i < tries; i++) if (!isFirst[candidates[i]]) placeNode(candidates[i]);
     ctx.restore();
     kg.labels = placed;
     kg.skippedLabels = skipped;
