@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Mapping
 import networkx as nx
 
 from kg.assemble import LinkSettings, build_graph
+from kg.errors import InputError
 from kg.export import EXPORT_FILES, EXPORTS, write_exports
 from kg.export.display import ExportOptions
 from kg.export.html.selection import automatic_selection
@@ -86,20 +87,23 @@ def build(inputs: Iterable[Path | str], out_dir: Path, formats: Iterable[str] = 
           fmt: str | None = None, fields: Mapping[str, str] | None = None,
           links: LinkSettings = LinkSettings(), log: ReadLog | None = None,
           show_progress: bool = False, curation: Curation | None = None, cache_path: Path | None = None,
-          workers: Workers = Workers(), options: ExportOptions = ExportOptions()) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+          workers: Workers = Workers(), options: ExportOptions = ExportOptions(),
+          strict: bool = False) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     """Read the inputs, extract, assemble the graph and write its exports into ``out_dir``.
 
     ``formats``: any of :data:`EXPORTS` and :data:`BULK_CSV`; with only the latter no graph is
     assembled (None is returned). ``curation``: user corrections applied in the corpus stage
     (:mod:`kg.extract.curation`). ``cache_path``: the stage-1 cache to reuse and fill (None:
     none kept); ``workers``: where per-paper work runs (default: this process); ``options``:
-    ``--lean`` / ``--min-papers`` for the file exports (:class:`kg.export.display.ExportOptions`).
+    ``--lean`` / ``--min-papers`` for the file exports (:class:`kg.export.display.ExportOptions`);
+    ``strict``: a skipped input record stops the build before any work (:class:`~kg.errors.InputError`),
+    so the previous exports stay as they were.
     """
     formats = tuple(formats)
     summary = BuildSummary(read=log or ReadLog())
     with _exclusive(out_dir):
         return _build(inputs, out_dir, formats, fmt, fields, links, summary, show_progress, curation, cache_path,
-                      workers, options)
+                      workers, options, strict)
 
 
 @contextmanager
@@ -122,9 +126,11 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
 
 
 def _build(inputs, out_dir, formats, fmt, fields, links, summary, show_progress, curation, cache_path,
-           workers, options) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
+           workers, options, strict) -> tuple[nx.MultiDiGraph | None, BuildSummary]:
     started = time.perf_counter()
     papers = read_papers(inputs, summary.read, fmt, fields)
+    if strict and summary.read.skipped:
+        raise InputError(f"{summary.read.skipped} input records were skipped (--strict); nothing was written")
     summary.seconds["read"] = time.perf_counter() - started
     summary.papers = len(papers)
 

@@ -135,7 +135,7 @@ def main() -> None:
 @click.option("--curation", "curation_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Curation file of corrections to the concepts (merge, rename, split, drop, retype, aliases). "
                    "Default: curation.yaml in the working directory, if there is one.")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any input record was skipped.")
+@click.option("--strict", is_flag=True, help="Stop with status 1, writing nothing, when any input record was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages; only the summary.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None,
               help="Processes extracting in parallel (default: all cores). The output does not depend on it.")
@@ -179,14 +179,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top
             list(inputs) or [Path("seeds")], out_dir, formats or EXPORTS, fmt, _fields(fields),
             LinkSettings(top_k=top_k, max_share=max_concept_share), log, show_progress=not quiet, curation=curation,
             cache_path=None if no_cache else cache_path or out_dir / ".kg-cache.sqlite",
-            workers=Workers(jobs, scheduler), options=ExportOptions(lean, min_papers),
+            workers=Workers(jobs, scheduler), options=ExportOptions(lean, min_papers), strict=strict,
         )
     except InputError as error:
         _fail(str(error))
     for line in summary.lines():
         click.echo(line)
-    if strict and log.skipped:
-        _fail(f"{log.skipped} input records were skipped (--strict)")
 
 
 @main.command()

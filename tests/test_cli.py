@@ -32,9 +32,12 @@ def test_malformed_records_are_reported_and_the_build_goes_on(tmp_path):
     assert "papers.jsonl:2: bad JSON" in result.stderr
     assert "papers.jsonl:3: missing abstract" in result.stderr
     assert "3 skipped" in result.stdout
-    strict = kg("build", str(DATA / "papers.jsonl"), "--out", str(tmp_path), "--only", "json", "--strict", "-q")
+    before = (tmp_path / "graph.json").read_bytes()
+    strict = kg("build", str(DATA / "papers.jsonl"), "--out", str(tmp_path), "--only", "json", "--strict", "-q",
+                "--lean")  # would write a lean graph.json: --strict stops before writing anything
     assert strict.returncode == 1
-    assert "3 input records were skipped" in strict.stderr
+    assert "kg: error: 3 input records were skipped (--strict); nothing was written" in strict.stderr
+    assert (tmp_path / "graph.json").read_bytes() == before and "Traceback" not in strict.stderr
 
 
 @pytest.mark.parametrize("name, content, message", [
