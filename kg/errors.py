@@ -49,6 +49,12 @@ class WorkerMismatch(KgError, RuntimeError):
     """A worker runs other rules or data than the driver (a cluster node with another kg)."""
 
 
+class SchedulerError(KgError):
+    """``--scheduler`` names no Dask scheduler kg can reach (wrong usage: exit 2)."""
+
+    exit_code = 2
+
+
 class SelectionError(KgError, ValueError):
     """A selection names a node, type or relation the graph does not have."""
 

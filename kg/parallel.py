@@ -22,9 +22,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, ContextManager, Iterable, Iterator, Sequence, TypeVar
 
+from kg.errors import SchedulerError
+
 S = TypeVar("S")
 R = TypeVar("R")
 
+SCHEDULER_TIMEOUT = "10s"
+"""How long ``--scheduler ADDRESS`` tries to reach the scheduler before giving up."""
 LOCAL_CLUSTER = "local"
 """``--scheduler local``: start a Dask ``LocalCluster`` with ``--jobs`` worker processes."""
 
@@ -131,5 +135,10 @@ def _dask_executor(scheduler: str, jobs: int) -> Iterator[Executor]:
                 Client(cluster) as client:
             yield client.get_executor(pure=False)
     else:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TypeError) as error:  # unreachable, refused, or not an address
+            raise SchedulerError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler there "
+                                 f"({error})") from None
+        with client:
             yield client.get_executor(pure=False)

@@ -112,3 +112,11 @@ def test_schema_lists_every_property():
     result = kg("schema")
     assert "| Paper | `id` |" in result.stdout and "| RELATED_TO | `weight` | float |" in result.stdout
     assert "| PROPOSES, EVALUATES_ON, COMPARES_WITH, ADDRESSES, USES, MENTIONS | `sentences` | list[str] |" in result.stdout
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "tcp://127.0.0.1:1"])
+def test_a_scheduler_that_cannot_be_reached_is_one_line_and_exit_2(tmp_path, address):
+    result = kg("build", str(DATA / "papers.jsonl"), "--out", str(tmp_path / "out"), "--scheduler", address, "-q")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"kg: error: --scheduler {address}: cannot connect")
+    assert not (tmp_path / "out" / "graph.json").exists()
