@@ -187,7 +187,10 @@ def test_cli_export_help_states_the_batch_size():
     assert result.exit_code == 0 and f"[default: {BATCH_SIZE:,}]" in result.output
 
 
-def test_cli_export_without_password_or_terminal_fails():
+def test_cli_export_without_password_or_terminal_fails(tmp_path, monkeypatch):
+    import kg.neo4j.server
+
+    monkeypatch.setattr(kg.neo4j.server, "STATE", tmp_path / "server.json")  # no `kg neo4j start` record either
     result = CliRunner().invoke(main, ["export", "neo4j", "--quiet"], env={"NEO4J_PASSWORD": None})
 
     assert result.exit_code == EXIT_SERVER and "NEO4J_PASSWORD" in result.stderr
