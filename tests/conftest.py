@@ -4,6 +4,7 @@ Neo4j server (see neo4j_fixtures.py), and small extraction helpers."""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +42,17 @@ def seed_graph(seed_build) -> nx.MultiDiGraph:
 @pytest.fixture(scope="session")
 def seed_papers() -> list[Paper]:
     return read_papers([SEEDS], ReadLog())
+
+
+def wait_for(condition, deadline: float = 120.0, interval: float = 0.005) -> bool:
+    """Poll ``condition`` until it holds (True) or ``deadline`` seconds pass (False): the one way
+    the tests wait for another process, never a fixed sleep."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
 
 
 def paper(title: str, abstract: str, paper_id: str = "p1") -> Paper:

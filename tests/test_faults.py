@@ -11,11 +11,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, wait_for
 
 from kg.export.files import PENDING, staged_path
 
@@ -48,15 +47,6 @@ def digests(folder: Path) -> dict[str, str | None]:
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith((".tmp", ".staged")) or p.name == PENDING)
-
-
-def wait_for(condition, deadline: float = 120.0, interval: float = 0.005) -> bool:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(interval)
-    return False
 
 
 @pytest.fixture(scope="module")

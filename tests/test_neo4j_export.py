@@ -7,13 +7,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from conftest import wait_for
 from neo4j_fixtures import ROOT, database_graph, graph_contents
 
 from kg.build import assemble
@@ -132,13 +132,12 @@ def test_killed_export_then_rerun_equals_uninterrupted(neo4j_driver, empty_datab
            "NEO4J_PASSWORD": empty_database.password, "NEO4J_DATABASE": empty_database.database}
     process = subprocess.Popen([sys.executable, "-m", "kg.cli", "export", "neo4j", str(graph_file),
                                 "--batch-size", "3", "--quiet"], env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
+    def arriving() -> bool:  # the later build's nodes have started to arrive (or the export ended)
         written, _, _ = neo4j_driver.execute_query(
             "MATCH (p:Paper {id: '2501.00001'}) RETURN count(p) AS n", database_=empty_database.database)
-        if written[0]["n"]:  # the later build's nodes have started to arrive
-            break
-        time.sleep(0.01)
+        return bool(written[0]["n"]) or process.poll() is not None
+
+    wait_for(arriving, interval=0.01)
     process.send_signal(signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL, "the export finished before it could be killed"
     stored, _ = database_graph(neo4j_driver, empty_database.database)

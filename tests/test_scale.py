@@ -14,14 +14,13 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import ROOT, SEEDS, lexicon_of
+from conftest import ROOT, SEEDS, lexicon_of, wait_for
 from neo4j_fixtures import neo4j_required
 
 import kg.extract.run as extraction_module
@@ -147,15 +146,17 @@ def test_lexicon_and_curation_edits_reuse_the_cache(tmp_path, seed_papers):
 
 
 _SLOW_BUILD = """
-import sys, time
+import sys, threading
 from pathlib import Path
 import kg.build as b, kg.extract.run as e
 e.SHARD_SIZE = 4
-spot = e.spot_shard
-def slow(shard):
-    time.sleep(0.3)
+spot, done = e.spot_shard, []
+def stalled(shard):  # three shards go through, then the build waits to be killed
+    if len(done) == 3:
+        threading.Event().wait()
+    done.append(shard)
     return spot(shard)
-e.spot_shard = slow
+e.spot_shard = stalled
 b.build([Path(sys.argv[1])], Path(sys.argv[2]), formats=("json",), cache_path=Path(sys.argv[3]))
 """
 
@@ -172,9 +173,7 @@ def test_a_build_killed_mid_way_then_rerun_equals_an_uninterrupted_one(tmp_path,
     cache = tmp_path / "cache.sqlite"
     process = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(SEEDS), str(tmp_path / "killed"), str(cache)],
                                cwd=ROOT)
-    deadline = time.monotonic() + 120
-    while _cached_records(cache) < 12 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
+    assert wait_for(lambda: _cached_records(cache) >= 12 or process.poll() is not None, interval=0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
     kept = _cached_records(cache)
