@@ -98,24 +98,9 @@ class LocalNeo4j:
         The child's standard input is a pipe held by this process: when this process exits, even
         killed, the pipe closes and the server stops itself.
         """
-        java = shutil.which("java")
-        if java is None:
-            raise LauncherError("Java 17 is needed to run the local Neo4j (e.g. apt-get install openjdk-17-jre-headless)")
-        fetch_jars()
         CACHE.mkdir(parents=True, exist_ok=True)
         log = CACHE / f"server-{os.getpid()}-{port}.log"  # two servers from one checkout keep their own
-        command = [java, f"-Xmx{heap}", "-XX:+UseSerialGC", "-cp", str(LIB / "*"), str(SOURCE),
-                   "--host", host, "--port", str(port), "--dir", str(CACHE / "run"),
-                   "--page-cache", page_cache, "--exit-on-stdin-eof", *(["--data", str(data)] if data else [])]
-        with log.open("wb") as stderr:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                                       env={**os.environ, "NEO4J_PASSWORD": password}, text=True)
-        uri = _read_uri(process, STARTUP_SECONDS)
-        if uri is None:
-            process.kill()
-            process.wait()
-            tail = log.read_text(errors="replace").strip().splitlines()[-5:]
-            raise LauncherError("the local Neo4j did not start; last lines of its log:\n  " + "\n  ".join(tail))
+        process, uri = _launch(password, log, host, port, heap, page_cache, data, lasting=False)
         return cls(uri=uri, password=password, process=process, log=log)
 
     def stop(self, timeout: float = 60) -> None:
@@ -197,6 +182,30 @@ def _password_of(data: Path) -> str:
     return secret.read_text(encoding="utf-8").strip()
 
 
+def _launch(password: str, log: Path, host: str, port: int, heap: str, page_cache: str, data: Path | None,
+            lasting: bool) -> tuple[subprocess.Popen, str]:
+    """Start the launcher (fetching the jars if needed) and wait for its Bolt URI. A lasting
+    server outlives this process and its Ctrl-C; otherwise it exits when our stdin pipe closes."""
+    java = shutil.which("java")
+    if java is None:
+        raise LauncherError("Java 17 is needed to run the local Neo4j (e.g. apt-get install openjdk-17-jre-headless)")
+    fetch_jars()
+    command = [java, f"-Xmx{heap}", "-XX:+UseSerialGC", "-cp", str(LIB / "*"), str(SOURCE), "--host", host,
+               "--port", str(port), "--dir", str(CACHE / "run"), "--page-cache", page_cache,
+               *(["--data", str(data)] if data else []), *([] if lasting else ["--exit-on-stdin-eof"])]
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL if lasting else subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True, start_new_session=lasting,
+                                   env={**os.environ, "NEO4J_PASSWORD": password})
+    uri = _read_uri(process, STARTUP_SECONDS)
+    if uri is None:
+        process.kill()
+        process.wait()
+        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
+        raise LauncherError("the local Neo4j did not start; last lines of its log:\n  " + "\n  ".join(tail))
+    return process, uri
+
+
 def start_lasting(data: Path = DEFAULT_DATA, port: int = 7687, host: str = "127.0.0.1", heap: str = "1g",
                   page_cache: str = "512m") -> ServerState:
     """Start the local Neo4j in the background with its database in ``data`` (kept across
@@ -205,25 +214,9 @@ def start_lasting(data: Path = DEFAULT_DATA, port: int = 7687, host: str = "127.
     if running is not None:
         raise LauncherError(f"a local Neo4j is already running at {running.uri} (data {running.data}); "
                             "kg neo4j stop first")
-    java = shutil.which("java")
-    if java is None:
-        raise LauncherError("Java 17 is needed to run the local Neo4j (e.g. apt-get install openjdk-17-jre-headless)")
-    fetch_jars()
     data = data.resolve()
     password = _password_of(data)
-    log = data / "kg-server.log"
-    command = [java, f"-Xmx{heap}", "-XX:+UseSerialGC", "-cp", str(LIB / "*"), str(SOURCE), "--host", host,
-               "--port", str(port), "--dir", str(CACHE / "run"), "--data", str(data), "--page-cache", page_cache]
-    with log.open("wb") as stderr:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-                                   env={**os.environ, "NEO4J_PASSWORD": password}, text=True,
-                                   start_new_session=True)  # outlives this command, and its Ctrl-C
-    uri = _read_uri(process, STARTUP_SECONDS)
-    if uri is None:
-        process.kill()
-        process.wait()
-        tail = log.read_text(errors="replace").strip().splitlines()[-5:]
-        raise LauncherError("the local Neo4j did not start; last lines of its log:\n  " + "\n  ".join(tail))
+    process, uri = _launch(password, data / "kg-server.log", host, port, heap, page_cache, data, lasting=True)
     state = ServerState(uri=uri, password=password, pid=process.pid, data=str(data))
     CACHE.mkdir(parents=True, exist_ok=True)
     fd = os.open(STATE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
