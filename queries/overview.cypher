@@ -1,16 +1,19 @@
 // How big is the graph? Papers, concepts per type, benchmarks, and relationships per type.
 // Counts kg's part of the database: Paper and Concept nodes and the relationships from papers.
+// One ordered list of rows (not a UNION: the embedded engine does not keep a UNION's branch order).
 MATCH (p:Paper)
-RETURN 'node' AS element, 'Paper' AS name, count(p) AS count
-UNION ALL
-MATCH (c:Concept)
-RETURN 'concept' AS element, c.type AS name, count(c) AS count
-ORDER BY name
-UNION ALL
-MATCH (d:Concept)
+WITH count(p) AS papers
+OPTIONAL MATCH (c:Concept)
+WITH papers, c.type AS type, count(c) AS n
+WITH papers, collect(CASE WHEN n > 0 THEN {part: 2, element: 'concept', name: type, count: n} END) AS concepts
+OPTIONAL MATCH (d:Concept)
 WHERE d.benchmark
-RETURN 'concept' AS element, 'benchmark' AS name, count(d) AS count
-UNION ALL
-MATCH (:Paper)-[r]->()
-RETURN 'relationship' AS element, type(r) AS name, count(r) AS count
-ORDER BY name
+WITH papers, concepts, count(d) AS benchmarks
+OPTIONAL MATCH (:Paper)-[r]->()
+WITH papers, concepts, benchmarks, type(r) AS type, count(r) AS n
+WITH papers, concepts, benchmarks,
+     collect(CASE WHEN n > 0 THEN {part: 4, element: 'relationship', name: type, count: n} END) AS relationships
+UNWIND [{part: 1, element: 'node', name: 'Paper', count: papers}] + concepts
+       + [{part: 3, element: 'concept', name: 'benchmark', count: benchmarks}] + relationships AS row
+RETURN row.element AS element, row.name AS name, row.count AS count
+ORDER BY row.part, name
