@@ -183,6 +183,44 @@ def test_a_full_disk_keeps_the_previous_set_and_leaves_no_temporary_file(tmpfs, 
     assert digests(out) == new and leftovers(out) == []
 
 
+def _cached_records(cache: Path) -> int:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(cache)) as connection:  # closed: an open one would keep the WAL index on the disk
+        return connection.execute("SELECT count(*) FROM spotted").fetchone()[0]
+
+
+@needs_root
+@pytest.mark.parametrize("room, cause", [(8_192, "no space left on the disk"), (34_000, "(SQLITE_FULL)")],
+                         ids=["opening-the-cache", "filling-the-cache"])
+def test_a_full_disk_while_caching_is_one_line_and_the_cache_stays_usable(tmpfs, reference, room, cause):
+    """The cache ON: with 8 KB left SQLite cannot grow the WAL index while opening the cache;
+    with 32 KB it opens, and storing the first shard's records fails. Either way: one line,
+    the previous set and the cache untouched (not set aside as broken), and the next build,
+    with room again, reuses the cache."""
+    small, big, old, new = reference
+    disk = tmpfs("2600k")
+    out = disk / "out"
+    assert finished(kg_build(str(small), "--out", str(out), "--jobs", "1"))[0] == 0
+    assert digests(out) == old and _cached_records(out / ".kg-cache.sqlite") == 3
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    filler = disk / "filler"
+    filler.write_bytes(b"\0" * max(0, free - room))
+    code, _, stderr = finished(kg_build(str(big), "--out", str(out), "--jobs", "1"))
+    assert code == 1, stderr
+    assert stderr.startswith(f"kg: error: {out / '.kg-cache.sqlite'}: cannot write the cache: no space left"), stderr
+    assert cause in stderr and stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert digests(out) == old and leftovers(out) == []
+    assert not (out / ".kg-cache.sqlite.broken").exists()
+    filler.unlink()
+    assert _cached_records(out / ".kg-cache.sqlite") == 3
+    code, stdout, stderr = finished(kg_build(str(big), "--out", str(out), "--jobs", "1"))
+    assert code == 0, stderr
+    assert "extraction: 37 papers extracted, 3 from the cache" in stdout
+    assert digests(out) == new and leftovers(out) == []
+
+
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path, reference):
     small, big, old, new = reference
     out = tmp_path / "out"

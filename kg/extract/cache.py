@@ -16,15 +16,18 @@ True
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import sqlite3
 import zlib
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from kg.errors import OutputError
 from kg.parallel import shards_of
 from kg.records import FIELDS, Paper, SpottedPaper
 
@@ -61,19 +64,54 @@ BROKEN_RECORD = (zlib.error, ValueError, KeyError, TypeError, AttributeError)
 """What decoding a damaged stored record raises."""
 
 
+def disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk is full: SQLITE_FULL, SQLITE_IOERR_SHMSIZE (the WAL index
+    cannot grow: what a full disk gives while a WAL database is opened) or ENOSPC."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_FULL or code == sqlite3.SQLITE_IOERR_SHMSIZE
+    return getattr(error, "errno", None) == errno.ENOSPC
+
+
+def _full_disk(path: Path, error: BaseException) -> OutputError:
+    cause = getattr(error, "sqlite_errorname", None) or getattr(error, "strerror", None) or str(error)
+    return OutputError(f"{path}: cannot write the cache: no space left on the disk ({cause}); "
+                       "free some space, or put the cache on another disk (--cache PATH; TMPDIR with --no-cache)")
+
+
+@contextmanager
+def _full_disk_is_an_error(path: Path) -> Iterator[None]:
+    """A full disk while the cache is opened or written is one :class:`OutputError` naming the
+    cache; SQLite has rolled the transaction back, so the cache holds what it held before and
+    the next build can use it. Any other failure passes on unchanged."""
+    try:
+        yield
+    except (sqlite3.OperationalError, OSError) as error:
+        if disk_full(error):
+            raise _full_disk(path, error) from error
+        raise
+
+
 class SpotCache:
     """Stage-1 records in one SQLite file, for one rules fingerprint."""
 
     def __init__(self, path: Path, fingerprint: str):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.fingerprint = fingerprint
-        self.connection = sqlite3.connect(path, timeout=60)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=NORMAL")  # atomic, not necessarily durable on power loss
-        self.connection.execute(_SCHEMA)
-        self.connection.execute("SELECT key, fingerprint, record FROM spotted LIMIT 1").fetchall()  # another schema fails here
-        self.connection.commit()
+        with _full_disk_is_an_error(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.connection = sqlite3.connect(path, timeout=60)
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=NORMAL")  # atomic, not necessarily durable on power loss
+            self.connection.execute(_SCHEMA)
+            self.connection.execute("SELECT key, fingerprint, record FROM spotted LIMIT 1").fetchall()  # another schema fails here
+            self.connection.commit()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction: committed whole, or (also on a full disk) rolled back whole."""
+        with _full_disk_is_an_error(self.path), self.connection:
+            yield
 
     def key(self, paper: Paper) -> str:
         return paper_key(paper, self.fingerprint)
@@ -88,7 +126,7 @@ class SpotCache:
 
     def put(self, records: Iterable[tuple[str, bytes]]) -> None:
         """Store records in one transaction: all of them become visible, or none."""
-        with self.connection:
+        with self._writing():
             self.connection.executemany(
                 "INSERT OR REPLACE INTO spotted (key, fingerprint, record) VALUES (?, ?, ?)",
                 ((key, self.fingerprint, record) for key, record in records),
@@ -117,13 +155,13 @@ class SpotCache:
                 continue
             except BROKEN_RECORD:
                 broken.append((key,))
-        with self.connection:
+        with self._writing():
             self.connection.executemany("DELETE FROM spotted WHERE key = ?", broken)
         return len(broken)
 
     def drop_other_rules(self) -> int:
         """Delete records of other rule fingerprints (they can never hit again); how many."""
-        with self.connection:
+        with self._writing():
             return self.connection.execute("DELETE FROM spotted WHERE fingerprint != ?", (self.fingerprint,)).rowcount
 
     def close(self) -> None:
@@ -139,9 +177,8 @@ class SpotCache:
 def open_spot_cache(path: Path, fingerprint: str) -> tuple[SpotCache, str | None]:
     """The cache at ``path``, and a warning when the file there was not a usable cache (random
     bytes, another program's database, a folder): it is set aside as ``PATH.broken`` and a
-    new one started, so a broken cache never blocks a build."""
-    from kg.errors import OutputError
-
+    new one started, so a broken cache never blocks a build. A full disk is not a broken cache:
+    it is an :class:`OutputError`, and the cache stays where it is."""
     try:
         return SpotCache(path, fingerprint), None
     except (sqlite3.DatabaseError, OSError) as error:
