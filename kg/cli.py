@@ -252,10 +252,9 @@ def evaluate(gold_files: tuple[Path, ...], folds: tuple[str, ...], splits: tuple
             raise click.BadParameter(f"{value!r}: use LABEL=LABEL", param_hint="--fold")
         fold[source] = target
     for path in gold_files:
-        try:
-            records = list(read_gold(path, fold, splits))
-        except (ValueError, OSError) as error:
-            _fail(str(error))
+        records = list(read_gold(path, fold, splits))  # a malformed or empty file: a GoldFileError, one line
+        if not records:
+            raise click.BadParameter(f"{path} has no record of split {', '.join(splits)}", param_hint="--split")
         predicted = extract_gold(records, per_record)
         scores = score([s for r in records for s in r.spans], predicted, fold, {r.id: r.text for r in records})
         if as_json:

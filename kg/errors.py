@@ -25,6 +25,10 @@ class GraphFileError(InputError):
     """A graph file (graph.json, graph.graphml) is missing, damaged or not one kg build wrote."""
 
 
+class GoldFileError(InputError):
+    """A gold annotation file (``kg eval``, ``kg extract --gold``) is malformed or holds no record."""
+
+
 class OutputError(KgError):
     """An export or output file cannot be written (not a folder, read-only, disk full)."""
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from kg.errors import GoldFileError
+from kg.read.fields import MAX_TEXT_CHARS
 from kg.read.text import replace_xml_forbidden
 from kg.records import Paper
 from kg.schema import CONCEPT_TYPES
@@ -93,28 +95,72 @@ class GoldRecord:
         return self.id.partition("|")[0]
 
 
+def _gold_record(line: bytes, mapping: Mapping[str, str]) -> GoldRecord:
+    """One line of a gold file as a record; a ValueError saying what is wrong with it."""
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 (byte {error.start + 1})") from None
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(f"not JSON ({error})" if isinstance(error, json.JSONDecodeError) else "not JSON (nested too deep)") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"a JSON {type(record).__name__}, not an object")
+    record_id, text, entities = record.get("id"), record.get("text"), record.get("entities", [])
+    if not isinstance(record_id, str) or not record_id:
+        raise ValueError(f"'id' must be a non-empty string, not {record_id!r:.40}")
+    if not isinstance(text, str):
+        raise ValueError(f"'text' must be a string, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"'text' has {len(text):,} characters, more than the {MAX_TEXT_CHARS:,} kg reads")
+    if not isinstance(entities, list):
+        raise ValueError(f"'entities' must be a list, not {type(entities).__name__}")
+    spans = []
+    for number, entity in enumerate(entities, start=1):
+        where = f"entity {number}"
+        if not isinstance(entity, dict):
+            raise ValueError(f"{where} is a JSON {type(entity).__name__}, not an object")
+        start, end, label = entity.get("start"), entity.get("end"), entity.get("label")
+        if not all(type(value) is int for value in (start, end)):
+            raise ValueError(f"{where}: 'start' and 'end' must be integers, not {start!r:.20} and {end!r:.20}")
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"{where}: offsets {start}..{end} are not a span of the {len(text)}-character text")
+        if not isinstance(label, str):
+            raise ValueError(f"{where}: 'label' must be a string, not {label!r:.20}")
+        label = mapping.get(label, label)
+        if label in SCORED_LABELS:
+            spans.append(Span(record_id, start, end, label))
+    return GoldRecord(record_id, text, tuple(spans), str(record.get("split", "")))
+
+
 def read_gold(path: Path, fold: Mapping[str, str] | None = None,
               splits: Iterable[str] = ()) -> Iterator[GoldRecord]:
     """The records of a gold JSONL file, labels folded and limited to the scored ones;
-    only the records of ``splits`` when given (``cv-fold-3-test`` ...)."""
+    only the records of ``splits`` when given (``cv-fold-3-test`` ...).
+
+    A line that is not a gold record (not an object, an id that is not a string, offsets that
+    are not integers or not inside the text, ...) and a file without any record are a
+    :class:`GoldFileError` naming the file and line: a score of a damaged gold file would be
+    a wrong number, not a partial one.
+    """
     mapping = {**BASE_FOLD, **(fold or {})}
     wanted = set(splits)
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                spans = tuple(
-                    Span(record["id"], e["start"], e["end"], mapping.get(e["label"], e["label"]))
-                    for e in record.get("entities", [])
-                    if mapping.get(e["label"], e["label"]) in SCORED_LABELS
-                )
-                split = str(record.get("split", ""))
-                if not wanted or split in wanted:
-                    yield GoldRecord(str(record["id"]), record["text"], spans, split)
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise ValueError(f"{path}:{number}: not a gold record ({error})") from error
+    read = 0
+    try:
+        with open(path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = _gold_record(line, mapping)
+                except ValueError as error:
+                    raise GoldFileError(f"{path}:{number}: not a gold record: {error}") from None
+                read += 1
+                if not wanted or record.split in wanted:
+                    yield record
+    except OSError as error:
+        raise GoldFileError(f"{path}: cannot read it: {error.strerror or error}") from None
+    if not read:
+        raise GoldFileError(f"{path}: holds no gold record (one JSON object a line: id, text, entities)")
 
 
 def gold_paper(record: GoldRecord) -> Paper:

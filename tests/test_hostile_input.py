@@ -334,3 +334,53 @@ def test_a_second_build_into_a_locked_out_is_one_line(tmp_path):
         code, stdout, stderr = run_kg("build", str(papers), "--out", str(out), "--no-cache")
     assert (code, stdout) == (1, "")
     assert stderr == f"kg: error: {out}: another kg build is writing there; wait for it to finish\n"
+
+
+GOLD_TEXT = "We propose GoodNet, evaluated on ImageNet."
+GOLD_GOOD = {"id": "g1", "text": GOLD_TEXT, "entities": [{"start": 11, "end": 18, "label": "model"}]}
+_MALFORMED_GOLD = {
+    "array-line": ("[1, 2]", "a JSON list, not an object"),
+    "numeric-id": (json.dumps({**GOLD_GOOD, "id": 7}), "'id' must be a non-empty string, not 7"),
+    "no-id": (json.dumps({"text": GOLD_TEXT}), "'id' must be a non-empty string, not None"),
+    "string-offsets": (json.dumps({**GOLD_GOOD, "entities": [{"start": "11", "end": "18", "label": "model"}]}),
+                       "entity 1: 'start' and 'end' must be integers, not '11' and '18'"),
+    "boolean-offset": (json.dumps({**GOLD_GOOD, "entities": [{"start": True, "end": 18, "label": "model"}]}),
+                       "must be integers"),
+    "offset-past-the-text": (json.dumps({**GOLD_GOOD, "entities": [{"start": 40, "end": 99, "label": "model"}]}),
+                             "entity 1: offsets 40..99 are not a span of the 42-character text"),
+    "negative-offset": (json.dumps({**GOLD_GOOD, "entities": [{"start": -3, "end": 4, "label": "model"}]}),
+                        "offsets -3..4 are not a span"),
+    "empty-span": (json.dumps({**GOLD_GOOD, "entities": [{"start": 5, "end": 5, "label": "model"}]}),
+                   "offsets 5..5 are not a span"),
+    "text-number": (json.dumps({**GOLD_GOOD, "text": 42}), "'text' must be a string, not int"),
+    "entities-object": (json.dumps({**GOLD_GOOD, "entities": {"start": 1}}), "'entities' must be a list, not dict"),
+    "entity-string": (json.dumps({**GOLD_GOOD, "entities": ["BERT"]}), "entity 1 is a JSON str, not an object"),
+    "label-null": (json.dumps({**GOLD_GOOD, "entities": [{"start": 11, "end": 18, "label": None}]}),
+                   "entity 1: 'label' must be a string, not None"),
+    "not-json": ('{"id": "g2", "text": ', "not JSON"),
+    "nested-deep": ("[" * 100_000, "not JSON (nested too deep)"),
+    "bad-utf8": (b'{"id": "g2", "text": "caf\xe9"}', "not UTF-8 (byte 26)"),
+    "text-too-long": (json.dumps({"id": "g2", "text": "x" * 1_000_001}), "'text' has 1,000,001 characters"),
+}
+
+
+@pytest.mark.parametrize("command", [("eval",), ("extract", "--gold")], ids=["eval", "extract-gold"])
+@pytest.mark.parametrize("name", sorted(_MALFORMED_GOLD))
+def test_a_malformed_gold_line_is_one_error_line_naming_file_and_line(tmp_path, command, name):
+    bad, reason = _MALFORMED_GOLD[name]
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(line(GOLD_GOOD).encode() + (bad if isinstance(bad, bytes) else bad.encode()) + b"\n")
+    code, stdout, stderr = run_kg(*command, str(path))
+    assert code == 1 and stdout == ""
+    assert stderr.startswith(f"kg: error: {path}:2: not a gold record: ") and stderr.count("\n") == 1, stderr
+    assert reason in stderr, stderr
+
+
+@pytest.mark.parametrize("command", [("eval",), ("extract", "--gold")], ids=["eval", "extract-gold"])
+@pytest.mark.parametrize("content", ["", "\n  \n"], ids=["empty", "blank-lines"])
+def test_an_empty_gold_file_is_an_error_not_a_score_of_0(tmp_path, command, content):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(content)
+    code, stdout, stderr = run_kg(*command, str(path))
+    assert (code, stdout) == (1, "")
+    assert stderr == f"kg: error: {path}: holds no gold record (one JSON object a line: id, text, entities)\n"
