@@ -376,7 +376,7 @@ def _neo4j_target(uri: str | None, user: str, database: str):
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            _fail("set NEO4J_PASSWORD (no terminal to ask for the password)", EXIT_SERVER)
+            _fail("set NEO4J_PASSWORD (no terminal to ask for the password)", EXIT_USAGE)
         password = click.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
     return Neo4jTarget(uri=uri, user=user, password=password, database=database)
 
@@ -388,18 +388,15 @@ def export() -> None:
 
 def _graph_from(sources: tuple[Path, ...], fmt: str | None, fields: tuple[str, ...], quiet: bool):
     """The graph of SOURCES: one graph file kg build wrote, read back, or inputs built in memory
-    (default: exports/graph.json); a problem is one ``kg: error:`` line."""
+    (default: exports/graph.json); a problem is a :class:`~kg.errors.KgError`, one ``kg: error:`` line."""
     from kg.build import graph_of
     from kg.export import is_graph_file, read_graph
 
     sources = sources or (Path("exports/graph.json"),)
-    try:
-        if len(sources) == 1 and is_graph_file(sources[0]):
-            return read_graph(sources[0])
-        log = ReadLog(on_problem=None if quiet else _report_problem)
-        return graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
-    except (InputError, ValueError, OSError) as error:
-        _fail(str(error))
+    if len(sources) == 1 and is_graph_file(sources[0]):
+        return read_graph(sources[0])  # any problem with the file: a GraphFileError, one line
+    log = ReadLog(on_problem=None if quiet else _report_problem)
+    return graph_of(list(sources), fmt, _fields(fields), log=log, show_progress=not quiet)
 
 
 @export.command("files")
@@ -440,17 +437,21 @@ def export_files(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, .
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=None,
               help="Rows per transaction  [default: 2,500]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; only the summary.")
+@click.option("--replace", is_flag=True,
+              help="Export even a graph without papers, or one sharing no paper with the database's kg papers "
+                   "(refused otherwise: it would remove them all).")
 @input_options
 def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, batch_size: int | None, quiet: bool,
-                 fmt: str | None, fields: tuple[str, ...]) -> None:
+                 replace: bool, fmt: str | None, fields: tuple[str, ...]) -> None:
     """Sync a graph into Neo4j: afterwards the database's papers, concepts and their relationships
     equal the graph. SOURCES is a graph written by kg build (graph.json or graph.graphml) or
     inputs to build one from in memory (files or folders); default: exports/graph.json.
 
     \b
     Re-running changes nothing; exporting a later build adds, updates and removes the difference;
-    a load that was interrupted is completed by the next run. The password is read from
-    NEO4J_PASSWORD, or asked for.
+    a load that was interrupted is completed by the next run. A graph that would remove every
+    kg paper in the database (it has none, or shares none with the database) is refused
+    unless --replace. The password is read from NEO4J_PASSWORD, or asked for.
 
     \b
     Example:
@@ -462,7 +463,8 @@ def export_neo4j(sources: tuple[Path, ...], uri: str, user: str, database: str, 
     target = _neo4j_target(uri, user, database)
     graph = _graph_from(sources, fmt, fields, quiet)
     try:
-        summary = export_graph(graph, target, batch_size=batch_size or BATCH_SIZE, show_progress=not quiet)
+        summary = export_graph(graph, target, batch_size=batch_size or BATCH_SIZE, show_progress=not quiet,
+                               replace=replace)
     except ServerProblem as error:
         _fail(str(error), EXIT_SERVER)
     for line in summary.lines():

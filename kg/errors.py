@@ -81,6 +81,13 @@ class ServerProblem(KgError, RuntimeError):
     exit_code = 3
 
 
+class ExportRefused(KgError):
+    """An export that would remove every paper the database holds (an empty or unrelated graph)
+    without ``--replace`` (wrong usage: exit 2)."""
+
+    exit_code = 2
+
+
 class LauncherError(KgError, RuntimeError):
     """The local Neo4j could not be fetched or started."""
 

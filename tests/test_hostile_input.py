@@ -384,3 +384,17 @@ def test_an_empty_gold_file_is_an_error_not_a_score_of_0(tmp_path, command, cont
     code, stdout, stderr = run_kg(*command, str(path))
     assert (code, stdout) == (1, "")
     assert stderr == f"kg: error: {path}: holds no gold record (one JSON object a line: id, text, entities)\n"
+
+
+def test_docker_compose_requires_a_password_and_keeps_it_off_the_command_line():
+    """No default password, and the healthcheck's cypher-shell reads it from the environment
+    (a command line is visible to every user in ``ps``). No Docker engine here: the file is read."""
+    import yaml
+
+    service = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["neo4j"]
+    environment = service["environment"]
+    assert environment["NEO4J_AUTH"].startswith("neo4j/${NEO4J_PASSWORD:?")
+    assert environment["NEO4J_PASSWORD"].startswith("${NEO4J_PASSWORD:?")
+    check = " ".join(service["healthcheck"]["test"])
+    assert "cypher-shell" in check and " -p" not in check and "--password" not in check and "NEO4J_AUTH" not in check
+    assert ":-" not in (ROOT / "docker-compose.yml").read_text()  # no ${VAR:-default} anywhere

@@ -17,7 +17,7 @@ from conftest import wait_for
 from neo4j_fixtures import ROOT, database_graph, graph_contents
 
 from kg.build import assemble
-from kg.cli import EXIT_SERVER, main
+from kg.cli import EXIT_SERVER, EXIT_USAGE, main
 from kg.export import read_graph
 from kg.export.node_link import write_node_link
 from kg.extract import extract
@@ -165,10 +165,14 @@ def test_cli_export_reads_a_graph_file_and_reports(neo4j_driver, empty_database,
     ({"uri": "bolt://127.0.0.1:1"}, "cannot reach Neo4j at bolt://127.0.0.1:1"),
     ({"database": "nosuchdb"}, "database 'nosuchdb' does not exist"),
     ({"uri": "http://127.0.0.1:7474"}, "use bolt:// or neo4j://"),
-])
+    ({"database": "system"}, "database 'system' is Neo4j's administration database, which holds no graph"),
+    ({"uri": lambda uri, password: uri.replace("://", f"://neo4j:{password}@")}, "kg takes no credentials in the URI"),
+    ({"uri": lambda uri, password: uri.replace("bolt://", "bolt+s://")}, "over TLS: is it running, and serving TLS"),
+], ids=["password", "unreachable", "database", "http", "system", "password-in-uri", "tls-to-plain"])
 def test_cli_export_fails_in_one_line(neo4j_target, change, message):
     settings = {"uri": neo4j_target.uri, "password": neo4j_target.password, "database": neo4j_target.database,
-                **change}
+                **{key: value(neo4j_target.uri, neo4j_target.password) if callable(value) else value
+                   for key, value in change.items()}}
     graph_file = ROOT / "tests" / "data" / "query_graph.json"
 
     result = CliRunner().invoke(main, ["export", "neo4j", str(graph_file), "--quiet", "--uri", settings["uri"],
@@ -177,7 +181,8 @@ def test_cli_export_fails_in_one_line(neo4j_target, change, message):
 
     assert result.exit_code == EXIT_SERVER
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
-    assert neo4j_target.password not in result.output
+    assert neo4j_target.password not in result.output  # also not when it was written into --uri
+    assert "RETURN 1" not in result.stderr and "):)" not in result.stderr and "::" not in result.stderr
 
 
 def test_cli_export_help_states_the_batch_size():
@@ -192,7 +197,45 @@ def test_cli_export_without_password_or_terminal_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(kg.neo4j.server, "STATE", tmp_path / "server.json")  # no `kg neo4j start` record either
     result = CliRunner().invoke(main, ["export", "neo4j", "--quiet"], env={"NEO4J_PASSWORD": None})
 
-    assert result.exit_code == EXIT_SERVER and "NEO4J_PASSWORD" in result.stderr
+    assert result.exit_code == EXIT_USAGE and result.stderr == (
+        "kg: error: set NEO4J_PASSWORD (no terminal to ask for the password)\n")
+
+
+def _one_paper_graph(paper_id: str) -> nx.MultiDiGraph:
+    return assemble(extract([Paper(id=paper_id, title="Another corpus", source="test",
+                                   abstract="We propose FooNet for image classification on ImageNet.")]))
+
+
+def test_an_empty_or_unrelated_graph_is_refused_unless_replace(neo4j_driver, empty_database, seed_graph):
+    """Exporting is a sync: a graph without papers, or from another corpus, would remove every
+    kg paper of the database. That is refused (nothing written) unless asked for with --replace."""
+    from kg.errors import ExportRefused
+
+    export_graph(_one_paper_graph("2409.00001"), empty_database)  # into an empty database: fine
+    export_graph(seed_graph, empty_database, replace=True)
+    with pytest.raises(ExportRefused, match=r"^the graph holds no paper: .* add --replace"):
+        export_graph(nx.MultiDiGraph(), empty_database)
+    with pytest.raises(ExportRefused, match=r"^no paper of the graph \(1\) is among the kg papers"):
+        export_graph(_one_paper_graph("2409.00001"), empty_database)
+    assert_database_equals(neo4j_driver, empty_database, seed_graph)  # nothing was written
+
+    shared = assemble(extract([Paper(id=seed_graph.nodes[n]["id"], title="Kept", abstract="We use BERT.", source="t")
+                               for n in sorted(seed_graph) if seed_graph.nodes[n]["kind"] == "Paper"][:1]))
+    export_graph(shared, empty_database)  # shares a paper: a normal sync, however much it removes
+    assert_database_equals(neo4j_driver, empty_database, shared)
+
+
+def test_cli_export_of_an_unrelated_graph_is_one_line_and_exit_2_and_replace_allows_it(empty_database, tmp_path):
+    env = {"NEO4J_URI": empty_database.uri, "NEO4J_PASSWORD": empty_database.password}
+    export_graph(_one_paper_graph("2409.00001"), empty_database)
+    graph_file = ROOT / "tests" / "data" / "query_graph.json"
+
+    refused = CliRunner().invoke(main, ["export", "neo4j", str(graph_file), "--quiet"], env=env)
+    assert refused.exit_code == EXIT_USAGE and refused.stderr.count("\n") == 1, refused.output
+    assert refused.stderr.startswith("kg: error: no paper of the graph (") and "--replace" in refused.stderr
+    replaced = CliRunner().invoke(main, ["export", "neo4j", str(graph_file), "--quiet", "--replace"], env=env)
+    assert replaced.exit_code == 0, replaced.output
+    assert "removed 1" in replaced.stdout
 
 
 def test_cypher_names_only_whitelisted_labels_and_types():

@@ -37,6 +37,7 @@ import networkx as nx
 from neo4j import Driver, ManagedTransaction, Session
 from tqdm import tqdm
 
+from kg.errors import ExportRefused
 from kg.export.graphml import sorted_edges
 from kg.neo4j.connection import Neo4jTarget, open_driver
 from kg.parallel import shards_of
@@ -49,6 +50,7 @@ from kg.schema import (
     NODE_KEYS,
     NODE_KINDS,
     NODE_LABELS,
+    PAPER,
     RELATIONS,
     RELATION_ENDPOINTS,
     TYPE_LABELS,
@@ -305,12 +307,40 @@ def _load(driver: Driver, target: Neo4jTarget, writes: list[Write], batch_size: 
                 bar.update(rows)
 
 
+def graph_paper_ids(graph: nx.MultiDiGraph) -> list[str]:
+    """The ids of the graph's papers, sorted."""
+    return sorted(attrs[NODE_KEYS[PAPER.name]] for _, attrs in graph.nodes(data=True) if attrs[KIND] == PAPER.name)
+
+
+def shares_a_paper(session: Session, paper_ids: Sequence[str]) -> bool:
+    """Whether the database holds a kg ``Paper`` with one of these ids (an index seek each, the
+    key's uniqueness constraint being in place), or holds no kg ``Paper`` at all."""
+    label, key = _names((PAPER.name,)), NODE_KEYS[PAPER.name]
+    cypher = (f"OPTIONAL MATCH (some{label}) WITH some IS NULL AS empty LIMIT 1 "
+              f"OPTIONAL MATCH (p{label}) WHERE p.{key} IN $ids RETURN empty OR p IS NOT NULL AS ok LIMIT 1")
+    return session.execute_read(lambda tx: tx.run(cypher, ids=list(paper_ids)).single()["ok"])
+
+
+def refuse_a_wipe(session: Session, graph: nx.MultiDiGraph) -> None:
+    """:class:`ExportRefused` when exporting ``graph`` would remove every kg paper the database
+    holds: a graph without papers, or one sharing none with the database (another corpus, the
+    wrong file). ``kg export neo4j --replace`` skips this check."""
+    ids = graph_paper_ids(graph)
+    if not ids:
+        raise ExportRefused("the graph holds no paper: exporting it would remove every kg paper and concept "
+                            "from the database; add --replace to do that")
+    if not shares_a_paper(session, ids):
+        raise ExportRefused(f"no paper of the graph ({len(ids):,}) is among the kg papers in the database: "
+                            "exporting it would replace them all; add --replace to do that")
+
+
 def export_graph(graph: nx.MultiDiGraph, target: Neo4jTarget, batch_size: int = BATCH_SIZE,
-                 show_progress: bool = False) -> SyncSummary:
+                 show_progress: bool = False, replace: bool = False) -> SyncSummary:
     """Make the database's kg part equal to ``graph``; return what changed.
 
-    Raises :class:`kg.errors.ServerProblem` (one line) when the server cannot be used and
-    :class:`kg.schema.SchemaError` when the graph does not follow the schema.
+    Unless ``replace``, a graph that would remove every kg paper the database holds is refused
+    (:func:`refuse_a_wipe`). Raises :class:`kg.errors.ServerProblem` (one line) when the server
+    cannot be used and :class:`kg.schema.SchemaError` when the graph does not follow the schema.
     """
     check_graph(graph)
     writes = node_writes(graph) + relationship_writes(graph)
@@ -319,6 +349,8 @@ def export_graph(graph: nx.MultiDiGraph, target: Neo4jTarget, batch_size: int = 
     with open_driver(target) as driver:
         with driver.session(database=target.database) as session:
             create_constraints(session)
+            if not replace:
+                refuse_a_wipe(session, graph)
             first_load = not holds_kg_nodes(session)
         total = sum(len(write.rows) for write in writes)
         with tqdm(total=total, unit="row", desc="neo4j", leave=False, disable=None if show_progress else True) as bar:
