@@ -506,7 +506,7 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
       kg query top_datasets --engine neo4j --uri bolt://localhost:7687
     """
     from kg.errors import QueryError, ServerProblem
-    from kg.query.library import adhoc_parameters, load_queries, parse_assignments
+    from kg.query.library import adhoc_parameters, load_queries, parse_assignments, typed_value_hint
     from kg.query.results import format_list, format_result
     from kg.query.run import resolved
 
@@ -542,7 +542,7 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
         except InputError as error:
             _fail(str(error), EXIT_INPUT)
         except QueryError as error:
-            _fail(str(error), EXIT_SERVER)
+            _fail(str(error) + (typed_value_hint(given) if named is None else ""), EXIT_SERVER)
     else:
         from kg.neo4j.connection import open_driver
         from kg.neo4j.queries import Neo4jEngine
@@ -552,7 +552,7 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
             with open_driver(target) as driver:
                 result = answer(Neo4jEngine(driver, target.database))
         except (QueryError, ServerProblem) as error:
-            _fail(str(error), EXIT_SERVER)
+            _fail(str(error) + (typed_value_hint(given) if named is None else ""), EXIT_SERVER)
     click.echo(format_result(result, output_format))
 
 

@@ -407,6 +407,52 @@ def test_kg_query_writes_with_write_flag(loaded, neo4j_driver):
     assert summary.counters.nodes_deleted == 1  # the write really happened
 
 
+@pytest.mark.parametrize("cypher, message", [
+    ("SHOW USERS", "refused: the planner says this query is an administration command (users, roles, databases)"),
+    ("CREATE USER kg_test SET PASSWORD 'abcdefgh1'", "is an administration command"),
+    ("CALL dbms.components()", "calls a procedure that may administer the server"),
+    ("CREATE INDEX kg_test IF NOT EXISTS FOR (n:Paper) ON (n.title)", "this query changes the schema"),
+    ("PROFILE CREATE (n:Paper {id: 'written'})", "this query writes; add --write"),
+])
+def test_kg_query_names_what_it_refuses(loaded, cypher, message):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password, "KG_ENGINE": "neo4j"}
+
+    result = CliRunner().invoke(main, ["query", "--cypher", cypher], env=env)
+
+    assert result.exit_code == EXIT_SERVER and result.stderr.startswith("kg: error: refused: the planner says this query ")
+    assert message in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "--write" in result.stderr
+    if "administration" in message:
+        assert "schema" not in result.stderr
+
+
+@pytest.mark.parametrize("mode, columns", [("EXPLAIN", ["operator", "details", "estimated rows"]),
+                                           ("PROFILE", ["operator", "details", "estimated rows", "rows", "db hits"])])
+def test_kg_query_explain_and_profile_show_the_plan(loaded, mode, columns):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password, "KG_ENGINE": "neo4j"}
+
+    result = CliRunner().invoke(main, ["query", "--cypher", f"{mode.lower()} MATCH (p:Paper) WHERE p.id = $id "
+                                       "RETURN p.title AS title", "-p", "id=2403.00005", "--format", "json"], env=env)
+
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert list(plan[0]) == columns and plan[0]["operator"] == "ProduceResults"
+    assert any(row["operator"].endswith("NodeUniqueIndexSeek") and row["operator"].startswith("· ") for row in plan)
+    if mode == "PROFILE":  # it ran: the seek found the one paper
+        assert plan[0]["rows"] == 1 and sum(row["db hits"] for row in plan) > 0
+
+
+def test_a_text_parameter_where_a_number_is_needed_says_to_use_colon_equals(loaded):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password, "KG_ENGINE": "neo4j"}
+
+    result = CliRunner().invoke(main, ["query", "--cypher", "MATCH (p:Paper) RETURN p.id LIMIT $n", "-p", "n=5"],
+                                env=env)
+
+    assert result.exit_code == EXIT_SERVER and result.stderr.count("\n") == 1
+    assert "Type mismatch for parameter 'n'" in result.stderr
+    assert result.stderr.rstrip().endswith("-p n=5 passes the text '5': -p n:=5 passes the number (JSON)")
+
+
 @pytest.mark.parametrize("args, message", [
     (["query", "no_such_query"], "no query named"),
     (["query", "related_papers"], "needs --param paper"),

@@ -171,3 +171,25 @@ def adhoc_parameters(given: Mapping[str, str]) -> dict[str, Any]:
         else:
             values[key] = text
     return values
+
+
+def typed_value_hint(given: Mapping[str, str]) -> str:
+    """When a failed ad-hoc query was given ``key=value`` parameters that read as numbers, lists
+    or booleans: a hint that ``=`` passes text and ``:=`` the typed value; else ''.
+
+    >>> typed_value_hint({"n": "5", "name": "BERT", "k:": "3"})
+    "; -p n=5 passes the text '5': -p n:=5 passes the number (JSON)"
+    """
+    hints = []
+    for key, text in given.items():
+        if key.endswith(":"):
+            continue
+        try:
+            value = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(value, str) and value is not None:
+            kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else type(value).__name__
+            kind = {"list": "list", "bool": "boolean", "dict": "map"}.get(kind, kind)
+            hints.append(f"-p {key}={text} passes the text {text!r}: -p {key}:={text} passes the {kind} (JSON)")
+    return "; " + "; ".join(hints) if hints else ""
