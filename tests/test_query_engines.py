@@ -171,3 +171,22 @@ def test_concept_look_ups_seek_the_key_index_on_neo4j(name, seeds_in_neo4j):
     used = operators(summary.profile)
     assert used & {"NodeUniqueIndexSeek", "NodeIndexSeek"}, f"{name}: no index seek in {sorted(used)}"
     assert not used & {"AllNodesScan"}, f"{name}: scans every node"
+
+
+@pytest.mark.parametrize("mode", ["EXPLAIN", "PROFILE"])
+def test_explain_and_profile_on_the_embedded_engine_print_its_plan(seed_file, mode):
+    result = CliRunner().invoke(main, ["query", "--cypher", f"{mode} MATCH (p:Paper) RETURN count(p) AS n",
+                                       "--graph", str(seed_file)], env={"KG_ENGINE": None})
+
+    assert result.exit_code == 0, result.output
+    assert "Physical Plan" in result.stdout and "SCAN_NODE_TABLE" in result.stdout
+    assert len(result.stdout.splitlines()) > 10  # the drawing, line by line, not one truncated cell
+
+
+def test_a_text_parameter_where_a_number_is_needed_gets_the_hint_on_the_embedded_engine(seed_file):
+    result = CliRunner().invoke(main, ["query", "--cypher", "MATCH (p:Paper) RETURN p.id LIMIT $n", "-p", "n=5",
+                                       "--graph", str(seed_file)], env={"KG_ENGINE": None})
+
+    assert result.exit_code == EXIT_SERVER and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("kg: error: embedded engine:")
+    assert result.stderr.rstrip().endswith("-p n=5 passes the text '5': -p n:=5 passes the number (JSON)")

@@ -221,6 +221,10 @@ def ladybug_dialect(cypher: str) -> str:
     return "".join(out)
 
 
+_PLAN_COLUMN = "explain result"
+"""The one column LadybugDB answers ``EXPLAIN …`` and ``PROFILE …`` with: the plan, drawn."""
+
+
 @dataclass
 class EmbeddedEngine:
     """A read-only connection to the embedded database of one graph file."""
@@ -253,6 +257,8 @@ class EmbeddedEngine:
         rows = []
         while result.has_next():
             rows.append([plain(value) for value in result.get_next()])
+        if columns == [_PLAN_COLUMN] and len(rows) == 1 and isinstance(rows[0][0], str):  # EXPLAIN / PROFILE
+            return QueryResult(["plan"], rows, text=rows[0][0])
         return QueryResult(columns, rows)
 
     def close(self) -> None:

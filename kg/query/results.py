@@ -13,10 +13,12 @@ from kg.query.library import NamedQuery
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Column names and rows of plain Python values (nodes and relationships become dicts)."""
+    """Column names and rows of plain Python values (nodes and relationships become dicts);
+    ``text``: a drawing printed as it is in place of the table (the embedded engine's plans)."""
 
     columns: list[str]
     rows: list[list[Any]]
+    text: str | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
@@ -44,6 +46,8 @@ def format_result(result: QueryResult, output_format: str, max_width: int = 60) 
         for row in result.rows:
             writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for v in row])
         return buffer.getvalue().rstrip("\n")
+    if result.text is not None:
+        return result.text.rstrip("\n")
     cells = [[_cell(v, max_width) for v in row] for row in result.rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(result.columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths)).rstrip(),
