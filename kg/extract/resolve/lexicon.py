@@ -138,7 +138,18 @@ class CasePhraseMatcher:
         self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
 
     def add(self, label: str, phrases: Iterable[str], exact: bool) -> None:
-        (self.exact if exact else self.any_case).add(label, list(self.tokenizer.pipe(phrases)))
+        self.add_tokens(label, self.phrase_tokens(phrases, exact), exact)
+
+    def phrase_tokens(self, phrases: Iterable[str], exact: bool) -> list[tuple[int, ...]]:
+        """The phrases as the matcher stores them: the hashes of their tokens' text (``exact``)
+        or lower-cased text. Plain ints, so they can be kept on disk (:mod:`kg.extract.compiled`)."""
+        attr = "orth" if exact else "lower"
+        return [tuple(getattr(token, attr) for token in doc) for doc in self.tokenizer.pipe(phrases)]
+
+    def add_tokens(self, label: str, phrases: list[tuple[int, ...]], exact: bool) -> None:
+        """Add phrases given as :meth:`phrase_tokens` (spaCy's PhraseMatcher takes such hash
+        sequences as patterns, as when it is unpickled)."""
+        (self.exact if exact else self.any_case).add(label, phrases)
 
     def __call__(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
         """``(match id, start token, end token)``: the exact matches, then the others."""
@@ -147,21 +158,54 @@ class CasePhraseMatcher:
                 yield from matcher(doc)
 
 
-class LexiconMatcher:
-    """Finds a lexicon's names in docs made by one pipeline's tokenizer."""
+LexiconPatterns = list[tuple[str, bool, list[tuple[int, ...]]]]
+"""Per entry key: matched as written or not, and its phrases' token hashes."""
 
-    def __init__(self, nlp: Language, lexicon: Lexicon):
+
+def lexicon_patterns(nlp: Language, lexicon: Lexicon) -> LexiconPatterns:
+    """What :class:`LexiconMatcher` adds to its phrase matchers, tokenized by ``nlp``: the slow
+    part of building it (every name and variant through the tokenizer), so it is cached."""
+    matcher = CasePhraseMatcher(nlp)
+    patterns: LexiconPatterns = []
+    for key, entry in sorted(lexicon.entries.items()):
+        surfaces: set[str] = set()
+        for surface in (entry.name, *entry.aliases):
+            surfaces |= _variants(surface, entry.match)
+        exact = entry.match == "exact"
+        phrases = sorted(surfaces) if exact else sorted({s.lower() for s in surfaces})
+        patterns.append((key, exact, matcher.phrase_tokens(phrases, exact)))
+    return patterns
+
+
+def compiled_lexicon(nlp: Language, directory: Path = LEXICON_DIR) -> tuple[Lexicon, LexiconPatterns]:
+    """The lexicon of ``directory`` and its matcher patterns for ``nlp``'s tokenizer (the default
+    one: :func:`~kg.extract.spot.pipeline.blank_pipeline`), from the start-up cache when the
+    lexicon files, the code reading them and spaCy are what they were."""
+    import spacy
+
+    from kg.extract.compiled import cached, code_fingerprint
+
+    files = lexicon_files(directory)
+    code = code_fingerprint(__name__, "kg.keys", "kg.extract.spot.pipeline")
+    key = fingerprint(*files, extra=f"{directory}; code {code}; spaCy {spacy.__version__}")
+
+    def build() -> tuple[Lexicon, LexiconPatterns]:
+        lexicon = Lexicon.load(directory)
+        return lexicon, lexicon_patterns(nlp, lexicon)
+
+    return cached("lexicon", key, build)
+
+
+class LexiconMatcher:
+    """Finds a lexicon's names in docs made by one pipeline's tokenizer (``patterns``: the
+    lexicon's :func:`lexicon_patterns` for that tokenizer, when already at hand)."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon, patterns: LexiconPatterns | None = None):
         self.lexicon = lexicon
         self.strings = nlp.vocab.strings
         self.matcher = CasePhraseMatcher(nlp)
-        for key, entry in sorted(lexicon.entries.items()):
-            surfaces: set[str] = set()
-            for surface in (entry.name, *entry.aliases):
-                surfaces |= _variants(surface, entry.match)
-            if entry.match == "exact":
-                self.matcher.add(key, sorted(surfaces), exact=True)
-            else:
-                self.matcher.add(key, sorted({s.lower() for s in surfaces}), exact=False)
+        for key, exact, phrases in patterns if patterns is not None else lexicon_patterns(nlp, lexicon):
+            self.matcher.add_tokens(key, phrases, exact)
 
     def find(self, doc: Doc) -> Iterator[tuple[int, int, LexiconEntry]]:
         """(start token, end token, entry) of every lexicon match in ``doc``."""

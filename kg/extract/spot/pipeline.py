@@ -23,7 +23,8 @@ from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOT
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex, compile_suffix_regex
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from kg import __version__
 from kg.extract.cache import fingerprint
@@ -130,12 +131,29 @@ SUFFIXES = [r"(?<=[A-Za-z0-9])-(?:based|like|style|driven|aware|guided|specific|
 TOKEN_MATCH = r"^(?=.*[A-Za-z].*[0-9])[A-Za-z0-9][A-Za-z0-9\-.]*[0-9][KMBTkmbt]$"
 
 
+TOKENIZER = "kg.Tokenizer.v1"
+
+
+@spacy.registry.tokenizers(TOKENIZER)
+def make_tokenizer():
+    """spaCy's English tokenizer with our infixes, suffixes and token match, made in one go:
+    each of those set on a made tokenizer reloads its ~2,700 special cases (a third of a second
+    for the three)."""
+
+    def tokenizer(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return Tokenizer(nlp.vocab, rules=defaults.tokenizer_exceptions,
+                         prefix_search=compile_prefix_regex(defaults.prefixes).search,
+                         suffix_search=compile_suffix_regex(SUFFIXES + list(defaults.suffixes)).search,
+                         infix_finditer=compile_infix_regex(INFIXES).finditer,
+                         token_match=re.compile(TOKEN_MATCH).match, url_match=defaults.url_match)
+
+    return tokenizer
+
+
 def blank_pipeline() -> Language:
     """Blank English with our tokenizer settings and a sentencizer: the pipeline the rules run on."""
-    nlp = spacy.blank("en")
-    nlp.tokenizer.infix_finditer = compile_infix_regex(INFIXES).finditer
-    nlp.tokenizer.suffix_search = compile_suffix_regex(SUFFIXES + list(nlp.Defaults.suffixes)).search
-    nlp.tokenizer.token_match = re.compile(TOKEN_MATCH).match
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     nlp.add_pipe("sentencizer")
     return nlp
 
