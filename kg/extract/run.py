@@ -218,9 +218,13 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
     seconds = seconds if seconds is not None else {}
     nlp, fingerprint = worker_pipeline(rules_dir)
     own_resolver = resolver is not None
+    if workers.scheduler is None and len(papers) <= SHARD_SIZE:
+        workers = Workers(1)  # one shard of work: starting processes for it would cost more than it
     with open_cache(cache_path, fingerprint) as cache, workers.open() as executor:
         started = time.perf_counter()
-        resolver = resolver or Resolver(curation=curation)
+        if resolver is None:
+            resolver = Resolver(curation=curation)
+            _RESOLVERS.setdefault(resolver.fingerprint, resolver)  # forked workers inherit it
         loading = time.perf_counter() - started
         try:
             extracted, resolution = _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver,

@@ -98,16 +98,31 @@ class AcronymFinder:
         return doc
 
 
+def compiled_rules(directory: Path) -> tuple[list[Rule], dict[str, Any]]:
+    """The rules and word lists of a rules folder, from the start-up cache while its files
+    (and the code reading them) are unchanged: the YAML word lists are slow to parse."""
+    from kg.extract.compiled import cached, code_fingerprint
+
+    code = code_fingerprint("kg.extract.spot.rules", "kg.keys", "kg.datafiles")
+    key = fingerprint(*_rule_files(directory), extra=f"{directory.resolve()}; code {code}")
+
+    def build() -> tuple[list[Rule], dict[str, Any]]:
+        vocab = load_vocab(directory)
+        return load_rules(directory / "patterns.jsonl", vocab), vocab
+
+    return cached("rules", key, build)
+
+
 @Language.factory("kg_rule_matcher", default_config={"rules_dir": None})
 def make_rule_matcher(nlp: Language, name: str, rules_dir: str | None) -> RuleMatcher:
-    directory = Path(rules_dir) if rules_dir else SPOT_DATA
-    return RuleMatcher(nlp, load_rules(directory / "patterns.jsonl", load_vocab(directory)))
+    rules, _ = compiled_rules(Path(rules_dir) if rules_dir else SPOT_DATA)
+    return RuleMatcher(nlp, rules)
 
 
 @Language.factory("kg_acronyms", default_config={"rules_dir": None})
 def make_acronym_finder(nlp: Language, name: str, rules_dir: str | None) -> AcronymFinder:
-    directory = Path(rules_dir) if rules_dir else SPOT_DATA
-    return AcronymFinder(load_vocab(directory))
+    _, vocab = compiled_rules(Path(rules_dir) if rules_dir else SPOT_DATA)
+    return AcronymFinder(vocab)
 
 
 # spaCy's English infixes without the two hyphen rules (letter-letter, digit-digit), as in
@@ -169,7 +184,10 @@ def build_pipeline(rules_dir: Path | None = None) -> Language:
 
 def pipeline_fingerprint(rules_dir: Path | None = None) -> str:
     """What the per-paper stage's output depends on besides the text: rule files and versions."""
-    directory = rules_dir or SPOT_DATA
-    files = [directory / "patterns.jsonl", *(directory / name for name in VOCAB_FILES if (directory / name).exists())]
     tokenizer = "|".join([*INFIXES, *SUFFIXES, TOKEN_MATCH])
-    return fingerprint(*files, extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}")
+    return fingerprint(*_rule_files(rules_dir or SPOT_DATA),
+                       extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}")
+
+
+def _rule_files(directory: Path) -> list[Path]:
+    return [directory / "patterns.jsonl", *(directory / name for name in VOCAB_FILES if (directory / name).exists())]
