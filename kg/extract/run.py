@@ -24,6 +24,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.errors import WorkerMismatch
+from kg.extract.compiled import take_warnings
 from kg.extract.cache import BROKEN_RECORD, SpotCache, decode_spotted, encode_spotted, open_spot_cache
 from kg.extract.resolve.curation import Curation
 from kg.extract.resolve.resolver import Resolution, Resolver, rule_weights
@@ -238,6 +239,9 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
             resolution = replace(resolution, notes=(f"kg: warning: {broken} damaged cache records were extracted again",
                                                     *resolution.notes))
         seconds["resolve"] += loading
+        startup_warnings = take_warnings()  # damaged start-up cache files, rebuilt
+        if startup_warnings:
+            resolution = replace(resolution, notes=(*startup_warnings, *resolution.notes))
         if cache_path is not None:
             cache.drop_other_rules()
     return Extraction(papers, resolution, extracted, len(papers) - extracted)
