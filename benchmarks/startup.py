@@ -9,9 +9,9 @@ new process:
 - build: ``kg build seeds --out OUT -q`` (its stage-1 cache in OUT is warm: a first, untimed
   build fills it), for the baseline and for this checkout with a cold start-up cache (an empty
   ``KG_STARTUP_CACHE`` folder every time) and a warm one;
-- start-up: the process that imports kg, builds the stage-1 pipeline and the resolver (lexicon
-  matcher, cue matchers) and exits — what every extracting command pays before its first paper;
-  its own clock splits imports from building.
+- start-up: the process that imports kg, extracts no paper (``kg.extract.extract([])``: the
+  stage-1 pipeline, the resolver with its lexicon and cue matchers) and exits — what every
+  extracting command pays before its first paper; its own clock splits imports from building.
 
 Prints medians (wall and CPU seconds: the machine is shared, CPU is the steadier figure) and
 the ratios to the baseline, all from this one run.
@@ -43,11 +43,9 @@ STARTUP = LAUNCH + """
 import json, time
 started = time.perf_counter()
 import kg.cli, kg.build
-from kg.extract.resolve.resolver import Resolver
-from kg.extract.run import worker_pipeline
+from kg.extract import extract
 imported = time.perf_counter()
-worker_pipeline()
-Resolver()
+extract([])  # everything an extraction does before its first paper: pipeline, resolver, matchers
 print(json.dumps({"imports": imported - started, "building": time.perf_counter() - imported}))
 """
 

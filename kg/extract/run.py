@@ -24,7 +24,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.errors import WorkerMismatch
-from kg.extract.compiled import take_warnings
+from kg.extract.compiled import start_up, take_warnings
 from kg.extract.cache import BROKEN_RECORD, SpotCache, decode_spotted, encode_spotted, open_spot_cache
 from kg.extract.resolve.curation import Curation
 from kg.extract.resolve.resolver import Resolution, Resolver, rule_weights
@@ -87,7 +87,8 @@ def worker_pipeline(rules_dir: Path | None = None) -> tuple[Language, str]:
     driver) and rule version: an edited rule file makes a new one."""
     fingerprint = pipeline_fingerprint(rules_dir)
     if (rules_dir, fingerprint) not in _PIPELINES:
-        _PIPELINES[(rules_dir, fingerprint)] = build_pipeline(rules_dir)
+        with start_up():
+            _PIPELINES[(rules_dir, fingerprint)] = build_pipeline(rules_dir)
     return _PIPELINES[(rules_dir, fingerprint)], fingerprint
 
 
@@ -95,7 +96,8 @@ def worker_resolver(expected: str, curation: Curation | None = None) -> Resolver
     """The resolver of the shipped lexicons and corpus settings with ``curation``, built once
     per process; built again when the data files changed since (a long-lived worker)."""
     if expected not in _RESOLVERS:
-        resolver = Resolver(curation=curation)
+        with start_up():
+            resolver = Resolver(curation=curation)
         _RESOLVERS[resolver.fingerprint] = resolver
         if resolver.fingerprint != expected:
             return resolver  # the caller reports the mismatch
@@ -224,7 +226,8 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
     with open_cache(cache_path, fingerprint) as cache, workers.open() as executor:
         started = time.perf_counter()
         if resolver is None:
-            resolver = Resolver(curation=curation)
+            with start_up():
+                resolver = Resolver(curation=curation)
             _RESOLVERS.setdefault(resolver.fingerprint, resolver)  # forked workers inherit it
         loading = time.perf_counter() - started
         try:
