@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from kg.extract.cache import fingerprint
 from kg.extract.resolve.curation import AppliedCuration, Curation
 from kg.extract.resolve.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher, compiled_lexicon
-from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline
+from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline, has_kg_tokenizer
 from kg.keys import (
     compact_key,
     concept_key,
@@ -216,7 +216,7 @@ class Resolver:
                  nlp: Language | None = None, curation: Curation | None = None):
         self.nlp = nlp or blank_pipeline()
         patterns = None
-        if lexicon is None and nlp is None:  # the shipped lexicon on the default tokenizer: cacheable
+        if lexicon is None and has_kg_tokenizer(self.nlp):  # the shipped lexicon on kg's tokenizer: cacheable
             lexicon, patterns = compiled_lexicon(self.nlp)
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.settings = settings or CorpusSettings.load()

@@ -166,6 +166,12 @@ def make_tokenizer():
     return tokenizer
 
 
+def has_kg_tokenizer(nlp: Language) -> bool:
+    """Whether ``nlp`` was made with :func:`make_tokenizer` (by its config), as
+    :func:`blank_pipeline` and :func:`build_pipeline` are."""
+    return nlp.config["nlp"]["tokenizer"] == {"@tokenizers": TOKENIZER}
+
+
 def blank_pipeline() -> Language:
     """Blank English with our tokenizer settings and a sentencizer: the pipeline the rules run on."""
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
