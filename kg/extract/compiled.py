@@ -55,7 +55,7 @@ def startup_dir() -> Path:
 
 @contextmanager
 def start_up() -> Iterator[None]:
-    """Start-up work (imports, the pipeline, the matchers) with Python's cyclic garbage collector
+    """Start-up work (the pipeline, the matchers) with Python's cyclic garbage collector
     paused: it allocates hundreds of thousands of long-lived objects and no garbage, and the
     collections it would trigger cost ~0.2 s. Afterwards those objects are frozen
     (:func:`gc.freeze`): the build's later collections, and the one at exit, skip them."""

@@ -221,8 +221,8 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
     seconds = seconds if seconds is not None else {}
     nlp, fingerprint = worker_pipeline(rules_dir)
     own_resolver = resolver is not None
-    if workers.scheduler is None and len(papers) <= SHARD_SIZE:
-        workers = Workers(1)  # one shard of work: starting processes for it would cost more than it
+    if workers.jobs is None and workers.scheduler is None and len(papers) <= SHARD_SIZE:
+        workers = Workers(1)  # "all cores" for one shard of work: starting processes would cost more than it
     with open_cache(cache_path, fingerprint) as cache, workers.open() as executor:
         started = time.perf_counter()
         if resolver is None:
