@@ -115,3 +115,16 @@ def test_kg_build_warns_on_a_damaged_cache_and_writes_the_same_graph(tmp_path, s
     assert second.stdout.count("kg: warning: ") == 2  # the lexicon's and the rules' files
     reference = (seed_build[2] / "graph.json").read_bytes()
     assert (tmp_path / "a" / "graph.json").read_bytes() == (tmp_path / "b" / "graph.json").read_bytes() == reference
+
+
+def test_a_resolver_from_the_warm_cache_resolves_the_seeds_as_one_built_from_the_files(cache_dir, seed_papers):
+    from kg.extract import extract
+    from kg.extract.resolve.lexicon import Lexicon
+    from kg.extract.resolve.resolver import Resolver
+
+    cold = extract(seed_papers).resolution  # fills the cache
+    warm = extract(seed_papers).resolution
+    assert compiled.COUNTS["lexicon"] == {"built": 1, "loaded": 1}
+    from_files = extract(seed_papers, resolver=Resolver(lexicon=Lexicon.load())).resolution  # no cache involved
+    assert len(warm.mentions) > 100 and warm.mentions == cold.mentions == from_files.mentions
+    assert warm.concepts == cold.concepts == from_files.concepts
