@@ -54,7 +54,8 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds, stdout) of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tempfile.gettempdir())  # not ROOT: python -c puts the cwd first on sys.path
+    # not from ROOT: ``python -c`` puts the working directory first on sys.path
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tempfile.gettempdir())
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
@@ -91,7 +92,8 @@ def main() -> None:
     def build_command(name: str) -> list[str]:
         return [sys.executable, "-c", KG, "build", str(SEEDS), "--out", str(variants[name][2]), "-q"]
 
-    check = subprocess.run([sys.executable, "-c", LAUNCH + "import kg; print(kg.__file__)"], env=env_of(next(iter(variants)), 0), cwd=tempfile.gettempdir(),
+    check = subprocess.run([sys.executable, "-c", LAUNCH + "import kg; print(kg.__file__)"],
+                           env=env_of(next(iter(variants)), 0), cwd=tempfile.gettempdir(),
                            capture_output=True, text=True).stdout.strip()
     assert check.startswith(str(base_code)), f"the baseline run imports {check}"
     for name in variants:  # fill each stage-1 cache and the warm start-up cache; check the bytes agree

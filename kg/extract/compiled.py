@@ -31,6 +31,7 @@ import gc
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
@@ -91,6 +92,7 @@ def take_warnings() -> list[str]:
 def cached(name: str, fingerprint: str, build: Callable[[], T]) -> T:
     """The artefact ``name`` for ``fingerprint``: loaded from the start-up cache, or built with
     ``build()`` and stored there."""
+    fingerprint = f"{fingerprint}-py{sys.version_info[0]}{sys.version_info[1]}"  # pickle and marshal formats
     path = startup_dir() / f"{name}-{fingerprint}.pickle"
     value = _load(path, name, fingerprint)
     if value is not _MISSING:

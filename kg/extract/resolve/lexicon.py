@@ -139,7 +139,8 @@ class CasePhraseMatcher:
 
     def __init__(self, nlp: Language, vocab: Vocab | None = None):
         self.tokenizer = nlp.tokenizer
-        self.vocab = vocab if vocab is not None else nlp.vocab  # (an empty Vocab is falsy) where the match ids (labels) are kept
+        # where the match ids (labels) are kept; ``is not None``: an empty Vocab is falsy
+        self.vocab = vocab if vocab is not None else nlp.vocab
         self.exact = PhraseMatcher(self.vocab, attr="ORTH")
         self.any_case = PhraseMatcher(self.vocab, attr="LOWER")
 
