@@ -17,12 +17,13 @@ pickle. The payload is unpickled only when the checksum matches; the folder is t
 as trusted as the installed code.
 
 >>> import tempfile, os
+>>> before = os.environ.get("KG_STARTUP_CACHE")
 >>> os.environ["KG_STARTUP_CACHE"] = tempfile.mkdtemp()
 >>> cached("demo", "f1", lambda: [1, 2]), cached("demo", "f1", lambda: "not called")
 ([1, 2], [1, 2])
 >>> COUNTS["demo"]
 {'built': 1, 'loaded': 1}
->>> del os.environ["KG_STARTUP_CACHE"]
+>>> _ = os.environ.pop("KG_STARTUP_CACHE") if before is None else os.environ.update(KG_STARTUP_CACHE=before)
 """
 
 from __future__ import annotations
