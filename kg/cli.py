@@ -139,7 +139,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Stop with status 1, writing nothing, when any input record was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages; only the summary.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None,
-              help="Processes extracting in parallel (default: all cores). The output does not depend on it.")
+              help="Processes extracting in parallel (default: all cores; an input of one shard of work, "
+                   "kg.extract.run.SHARD_SIZE papers, runs in this process). The output does not depend on it.")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Stage-1 cache (SQLite) to reuse and fill: papers whose text and per-paper rules are "
                    "unchanged are not extracted again. Default: OUT/.kg-cache.sqlite.")

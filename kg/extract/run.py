@@ -24,6 +24,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.errors import WorkerMismatch
+from kg.extract.compiled import start_up, take_warnings
 from kg.extract.cache import BROKEN_RECORD, SpotCache, decode_spotted, encode_spotted, open_spot_cache
 from kg.extract.resolve.curation import Curation
 from kg.extract.resolve.resolver import Resolution, Resolver, rule_weights
@@ -86,7 +87,8 @@ def worker_pipeline(rules_dir: Path | None = None) -> tuple[Language, str]:
     driver) and rule version: an edited rule file makes a new one."""
     fingerprint = pipeline_fingerprint(rules_dir)
     if (rules_dir, fingerprint) not in _PIPELINES:
-        _PIPELINES[(rules_dir, fingerprint)] = build_pipeline(rules_dir)
+        with start_up():
+            _PIPELINES[(rules_dir, fingerprint)] = build_pipeline(rules_dir)
     return _PIPELINES[(rules_dir, fingerprint)], fingerprint
 
 
@@ -94,7 +96,8 @@ def worker_resolver(expected: str, curation: Curation | None = None) -> Resolver
     """The resolver of the shipped lexicons and corpus settings with ``curation``, built once
     per process; built again when the data files changed since (a long-lived worker)."""
     if expected not in _RESOLVERS:
-        resolver = Resolver(curation=curation)
+        with start_up():
+            resolver = Resolver(curation=curation)
         _RESOLVERS[resolver.fingerprint] = resolver
         if resolver.fingerprint != expected:
             return resolver  # the caller reports the mismatch
@@ -218,9 +221,14 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
     seconds = seconds if seconds is not None else {}
     nlp, fingerprint = worker_pipeline(rules_dir)
     own_resolver = resolver is not None
+    if workers.jobs is None and workers.scheduler is None and len(papers) <= SHARD_SIZE:
+        workers = Workers(1)  # "all cores" for one shard of work: starting processes would cost more than it
     with open_cache(cache_path, fingerprint) as cache, workers.open() as executor:
         started = time.perf_counter()
-        resolver = resolver or Resolver(curation=curation)
+        if resolver is None:
+            with start_up():  # on the stage-1 pipeline's tokenizer and vocab (a second one costs 0.07 s)
+                resolver = Resolver(curation=curation, nlp=nlp)
+            _RESOLVERS.setdefault(resolver.fingerprint, resolver)  # forked workers inherit it
         loading = time.perf_counter() - started
         try:
             extracted, resolution = _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver,
@@ -234,6 +242,9 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
             resolution = replace(resolution, notes=(f"kg: warning: {broken} damaged cache records were extracted again",
                                                     *resolution.notes))
         seconds["resolve"] += loading
+        startup_warnings = take_warnings()  # damaged start-up cache files, rebuilt
+        if startup_warnings:
+            resolution = replace(resolution, notes=(*startup_warnings, *resolution.notes))
         if cache_path is not None:
             cache.drop_other_rules()
     return Extraction(papers, resolution, extracted, len(papers) - extracted)

@@ -13,6 +13,7 @@ entries are matched case-insensitively and in the plural too.
 from __future__ import annotations
 
 import csv
+import marshal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -20,6 +21,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from kg.errors import LexiconError
 from kg.extract.cache import fingerprint
@@ -43,6 +45,9 @@ class LexiconEntry:
     @property
     def key(self) -> str:
         return concept_key(self.name)
+
+    def __reduce__(self):  # unpickled through __init__: twice as fast as a slots dataclass's __setstate__
+        return LexiconEntry, (self.name, self.type, self.match, self.aliases, self.sources)
 
 
 
@@ -132,13 +137,26 @@ class CasePhraseMatcher:
     [('A', 2, 3), ('B', 4, 5)]
     """
 
-    def __init__(self, nlp: Language):
+    def __init__(self, nlp: Language, vocab: Vocab | None = None):
         self.tokenizer = nlp.tokenizer
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # where the match ids (labels) are kept; ``is not None``: an empty Vocab is falsy
+        self.vocab = vocab if vocab is not None else nlp.vocab
+        self.exact = PhraseMatcher(self.vocab, attr="ORTH")
+        self.any_case = PhraseMatcher(self.vocab, attr="LOWER")
 
     def add(self, label: str, phrases: Iterable[str], exact: bool) -> None:
-        (self.exact if exact else self.any_case).add(label, list(self.tokenizer.pipe(phrases)))
+        self.add_tokens(label, self.phrase_tokens(phrases, exact), exact)
+
+    def phrase_tokens(self, phrases: Iterable[str], exact: bool) -> list[tuple[int, ...]]:
+        """The phrases as the matcher stores them: the hashes of their tokens' text (``exact``)
+        or lower-cased text. Plain ints, so they can be kept on disk (:mod:`kg.extract.compiled`)."""
+        attr = "orth" if exact else "lower"
+        return [tuple(getattr(token, attr) for token in doc) for doc in self.tokenizer.pipe(phrases)]
+
+    def add_tokens(self, label: str, phrases: list[tuple[int, ...]], exact: bool) -> None:
+        """Add phrases given as :meth:`phrase_tokens` (spaCy's PhraseMatcher takes such hash
+        sequences as patterns, as when it is unpickled)."""
+        (self.exact if exact else self.any_case).add(label, phrases)
 
     def __call__(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
         """``(match id, start token, end token)``: the exact matches, then the others."""
@@ -147,21 +165,60 @@ class CasePhraseMatcher:
                 yield from matcher(doc)
 
 
-class LexiconMatcher:
-    """Finds a lexicon's names in docs made by one pipeline's tokenizer."""
+LexiconPatterns = list[tuple[str, bool, list[tuple[int, ...]]]]
+"""Per entry key: matched as written or not, and its phrases' token hashes."""
 
-    def __init__(self, nlp: Language, lexicon: Lexicon):
+
+def lexicon_patterns(nlp: Language, lexicon: Lexicon) -> LexiconPatterns:
+    """What :class:`LexiconMatcher` adds to its phrase matchers, tokenized by ``nlp``: the slow
+    part of building it (every name and variant through the tokenizer), so it is cached."""
+    matcher = CasePhraseMatcher(nlp)
+    patterns: LexiconPatterns = []
+    for key, entry in sorted(lexicon.entries.items()):
+        surfaces: set[str] = set()
+        for surface in (entry.name, *entry.aliases):
+            surfaces |= _variants(surface, entry.match)
+        exact = entry.match == "exact"
+        phrases = sorted(surfaces) if exact else sorted({s.lower() for s in surfaces})
+        patterns.append((key, exact, matcher.phrase_tokens(phrases, exact)))
+    return patterns
+
+
+def compiled_lexicon(nlp: Language, directory: Path = LEXICON_DIR) -> tuple[Lexicon, LexiconPatterns]:
+    """The lexicon of ``directory`` and its matcher patterns for ``nlp``'s tokenizer (the default
+    one: :func:`~kg.extract.spot.pipeline.blank_pipeline`), from the start-up cache when the
+    lexicon files, the code reading them and spaCy are what they were."""
+    import spacy
+
+    from kg.extract.compiled import cached, code_fingerprint
+
+    files = lexicon_files(directory)
+    code = code_fingerprint(__name__, "kg.keys", "kg.extract.spot.pipeline")
+    key = fingerprint(*files, extra=f"{directory}; code {code}; spaCy {spacy.__version__}")
+
+    def build() -> tuple[Lexicon, bytes]:
+        lexicon = Lexicon.load(directory)
+        # marshal: ~24k tuples of 64-bit hashes load in 0.01 s, unpickled in 0.08 s
+        return lexicon, marshal.dumps(lexicon_patterns(nlp, lexicon))
+
+    lexicon, patterns = cached("lexicon", key, build)
+    return lexicon, marshal.loads(patterns)
+
+
+class LexiconMatcher:
+    """Finds a lexicon's names in docs made by one pipeline's tokenizer (``patterns``: the
+    lexicon's :func:`lexicon_patterns` for that tokenizer, when already at hand)."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon, patterns: LexiconPatterns | None = None):
         self.lexicon = lexicon
-        self.strings = nlp.vocab.strings
-        self.matcher = CasePhraseMatcher(nlp)
-        for key, entry in sorted(lexicon.entries.items()):
-            surfaces: set[str] = set()
-            for surface in (entry.name, *entry.aliases):
-                surfaces |= _variants(surface, entry.match)
-            if entry.match == "exact":
-                self.matcher.add(key, sorted(surfaces), exact=True)
-            else:
-                self.matcher.add(key, sorted({s.lower() for s in surfaces}), exact=False)
+        # The entry keys are the match ids, and a PhraseMatcher makes a lexeme of each: in the
+        # pipeline's vocab that computes ~20 lexical attributes per key (0.2 s for the shipped
+        # lexicon). A vocab of its own, without attribute getters, only has to hold the key
+        # strings; matching compares the docs' token hashes with the patterns' either way.
+        self.matcher = CasePhraseMatcher(nlp, Vocab())
+        self.strings = self.matcher.vocab.strings
+        for key, exact, phrases in patterns if patterns is not None else lexicon_patterns(nlp, lexicon):
+            self.matcher.add_tokens(key, phrases, exact)
 
     def find(self, doc: Doc) -> Iterator[tuple[int, int, LexiconEntry]]:
         """(start token, end token, entry) of every lexicon match in ``doc``."""

@@ -23,8 +23,8 @@ from spacy.tokens import Doc
 
 from kg.extract.cache import fingerprint
 from kg.extract.resolve.curation import AppliedCuration, Curation
-from kg.extract.resolve.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher
-from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline
+from kg.extract.resolve.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher, compiled_lexicon
+from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline, has_kg_tokenizer
 from kg.keys import (
     compact_key,
     concept_key,
@@ -215,10 +215,13 @@ class Resolver:
     def __init__(self, lexicon: Lexicon | None = None, settings: CorpusSettings | None = None,
                  nlp: Language | None = None, curation: Curation | None = None):
         self.nlp = nlp or blank_pipeline()
+        patterns = None
+        if lexicon is None and has_kg_tokenizer(self.nlp):  # the shipped lexicon on kg's tokenizer: cacheable
+            lexicon, patterns = compiled_lexicon(self.nlp)
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.settings = settings or CorpusSettings.load()
         self.curation = curation
-        self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon)
+        self.lexicon_matcher = LexiconMatcher(self.nlp, self.lexicon, patterns)
         self.alias_matcher = self._alias_matcher(curation.alias_surfaces() if curation else [])
         relations = self.settings.relations
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
