@@ -9,13 +9,11 @@ import os
 
 import pytest
 
-from kg.build import graph_of
 from kg.export.html import automatic_selection, select, write_html
 from kg.schema import CONCEPT, KIND, PAPER
 from tools.browser import BrowserUnavailable
 from tools.firefox import evaluate_in_firefox
 
-from conftest import DATA
 
 FITTED = ("new Promise(done => { kg.network.stopSimulation(); kg.network.fit();"
           " kg.network.once('afterDrawing', () => done(kg.labels)); kg.network.redraw(); })")
@@ -35,9 +33,9 @@ def run(path, steps, fragment=""):
 
 
 @pytest.fixture(scope="module")
-def pages(seed_graph, tmp_path_factory):
+def pages(seed_graph, sample_graph, tmp_path_factory):
     folder = tmp_path_factory.mktemp("firefox")
-    sample = graph_of([DATA / "corpus-sample.jsonl.gz"])
+    sample = sample_graph
     selection = automatic_selection(sample)
     return {"seeds": (seed_graph, seed_graph, write_html(select(seed_graph), folder / "seeds.html")),
             "sample": (sample, selection.graph, write_html(selection, folder / "sample.html"))}
