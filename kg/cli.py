@@ -291,25 +291,35 @@ def _words(values: tuple[str, ...]) -> list[str]:
 @click.option("--relations", "relations", multiple=True, metavar="REL[,REL]",
               help="Relation types to keep, e.g. USES,RELATED_TO (repeatable).")
 @click.option("--title", default=None, help="Page title (default: the graph file's name).")
+@click.option("--concepts", "concept_view", is_flag=True,
+              help="Draw the concept map instead: the --top concepts in most papers (default 300), linked "
+                   "when papers name them together, by association strength; panels list their papers.")
 def html(graph_file: Path, output: Path | None, focus: str | None, depth: int, top: int | None,
-         types: tuple[str, ...], relations: tuple[str, ...], title: str | None) -> None:
+         types: tuple[str, ...], relations: tuple[str, ...], title: str | None, concept_view: bool) -> None:
     """Render an interactive page of a built graph (graph.json or graph.graphml), or of a part
-    of it; the page says what it leaves out.
+    of it; the page says what it leaves out. With --concepts, a map of the corpus's concepts
+    (for a large corpus, the readable overview).
 
     \b
     Examples:
       kg html exports/graph.json --focus "diffusion model" --depth 2
       kg html exports/graph.json --top 500 --types model,dataset
+      kg html exports/graph.json --concepts -o exports/concepts.html
     """
     from kg.errors import SelectionError
     from kg.export import read_graph
-    from kg.export.html import automatic_top, select, write_html
+    from kg.export.html import automatic_top, concept_map, select, write_html
 
+    if concept_view and (focus or relations):
+        raise click.UsageError("--concepts draws concepts alone: it takes --top and --types, not --focus or --relations")
     graph = read_graph(graph_file)  # a GraphFileError is one kg: error: line (see _Kg)
-    if top is None and not focus:
+    if top is None and not focus and not concept_view:
         top = automatic_top(graph)
     try:
-        selection = select(graph, focus=focus, depth=depth, top=top, types=_words(types), relations=_words(relations))
+        if concept_view:
+            selection = concept_map(graph, **({} if top is None else {"top": top}), types=_words(types))
+        else:
+            selection = select(graph, focus=focus, depth=depth, top=top, types=_words(types), relations=_words(relations))
     except SelectionError as error:
         raise click.BadParameter(str(error)) from error
     output = output or graph_file.with_suffix(".html")

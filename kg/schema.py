@@ -202,6 +202,11 @@ RELATION_ENDPOINTS = {
     RELATED_TO: (PAPER.name, PAPER.name),
 }
 
+CO_OCCURS, TOGETHER = "CO_OCCURS", "together"
+"""The concept map's link (``kg html --concepts``): two concepts the same papers name, its
+``weight`` the association strength and ``together`` the papers naming both. Drawn on that page
+only; never stored in the graph or a file export."""
+
 # --- what sinks add ---------------------------------------------------------------------------
 
 COLOR_R, COLOR_G, COLOR_B, SIZE, X, Y = "r", "g", "b", "size", "x", "y"

@@ -13,7 +13,7 @@ import pytest
 from neo4j_fixtures import empty_database, neo4j_driver, neo4j_target  # noqa: F401  (registers the fixtures)
 
 from kg.assemble import build_graph
-from kg.build import build
+from kg.build import build, graph_of
 from kg.extract import extract
 from kg.extract.resolve.lexicon import Lexicon, LexiconEntry
 from kg.extract.resolve.resolver import Resolver
@@ -37,6 +37,13 @@ def seed_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_graph(seed_build) -> nx.MultiDiGraph:
     return seed_build[0]
+
+
+@pytest.fixture(scope="session")
+def sample_graph() -> nx.MultiDiGraph:
+    """The graph of the committed 1,000-abstract corpus sample (tests/data/corpus-sample.jsonl.gz),
+    built once per session: the page tests of both views and both browsers share it."""
+    return graph_of([DATA / "corpus-sample.jsonl.gz"])
 
 
 @pytest.fixture(scope="session")

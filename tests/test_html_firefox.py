@@ -9,13 +9,11 @@ import os
 
 import pytest
 
-from kg.build import graph_of
-from kg.export.html import automatic_selection, select, write_html
+from kg.export.html import automatic_selection, concept_map, select, write_html
 from kg.schema import CONCEPT, KIND, PAPER
 from tools.browser import BrowserUnavailable
 from tools.firefox import evaluate_in_firefox
 
-from conftest import DATA
 
 FITTED = ("new Promise(done => { kg.network.stopSimulation(); kg.network.fit();"
           " kg.network.once('afterDrawing', () => done(kg.labels)); kg.network.redraw(); })")
@@ -35,12 +33,14 @@ def run(path, steps, fragment=""):
 
 
 @pytest.fixture(scope="module")
-def pages(seed_graph, tmp_path_factory):
+def pages(seed_graph, sample_graph, tmp_path_factory):
     folder = tmp_path_factory.mktemp("firefox")
-    sample = graph_of([DATA / "corpus-sample.jsonl.gz"])
+    sample = sample_graph
     selection = automatic_selection(sample)
+    concepts = concept_map(sample)
     return {"seeds": (seed_graph, seed_graph, write_html(select(seed_graph), folder / "seeds.html")),
-            "sample": (sample, selection.graph, write_html(selection, folder / "sample.html"))}
+            "sample": (sample, selection.graph, write_html(selection, folder / "sample.html")),
+            "concepts": (sample, concepts, write_html(concepts, folder / "concepts.html"))}
 
 
 @pytest.mark.parametrize("which", ["seeds", "sample"])
@@ -70,3 +70,20 @@ def test_in_firefox_labels_highlight_search_and_fragments(pages, which):
     opened, heading = run(path, ["new Promise(done => { const t = () => kg.openedFragment ? done(kg.openedFragment) : requestAnimationFrame(t); t(); })",
                                  "document.querySelector('#kg-panel h2').textContent"], fragment=concept)
     assert opened == concept and heading == graph.nodes[concept]["name"]
+
+
+def test_in_firefox_the_concept_map_draws_labels_and_cluster_names_and_opens_panels(pages):
+    graph, selection, path = pages["concepts"]
+    concept = max(selection.graph, key=lambda n: (graph.nodes[n]["paper_count"], n))
+    paper = selection.listed[0]
+    labels, clusters, concept_heading, paper_heading, highlight = run(path, [
+        FITTED,
+        "JSON.parse(document.getElementById('kg-data').textContent).clusters.map(c => c.name)",
+        "(() => { kg.select(%r); return document.querySelector('#kg-panel h2').textContent; })()" % concept,
+        "(() => { kg.select(%r); return document.querySelector('#kg-panel h2').textContent; })()" % paper,
+        "document.documentElement.getAttribute('data-kg-highlight')",
+    ])
+    assert concept in {label["id"] for label in labels if label["kind"] == "node"}, "the largest concept is labelled"
+    assert any(label["kind"] == "cluster" and label["text"] in clusters for label in labels), "cluster names drawn"
+    assert concept_heading == graph.nodes[concept]["name"]
+    assert paper_heading == graph.nodes[paper]["title"] and highlight == paper

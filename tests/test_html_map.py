@@ -17,26 +17,23 @@ import shlex
 import pytest
 from click.testing import CliRunner
 
-from kg.build import graph_of
 from kg.cli import main
 from kg.export import write_exports
 from kg.export.html import automatic_selection, select, write_html
 from kg.schema import CONCEPT, KIND, PAPER, RELATED_TO
 from tools.browser import open_page
 
-from conftest import DATA
 
-SAMPLE = DATA / "corpus-sample.jsonl.gz"
 REDRAWN = "() => new Promise(done => { kg.network.once('afterDrawing', () => done(kg.labels)); kg.network.redraw(); })"
 FITTED = ("() => new Promise(done => { kg.network.stopSimulation(); kg.network.fit();"
           " kg.network.once('afterDrawing', () => done(kg.labels)); kg.network.redraw(); })")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(sample_graph, tmp_path_factory):
     """The sample's graph, its graph.json and the page ``kg build`` would write for it."""
     folder = tmp_path_factory.mktemp("sample")
-    graph = graph_of([SAMPLE])
+    graph = sample_graph
     write_exports(graph, folder, formats=("json",))
     selection = automatic_selection(graph)
     page = write_html(selection, folder / "graph.html", title="corpus sample", source=str(folder / "graph.json"))

@@ -31,7 +31,6 @@ from kg.errors import InputError, QueryError
 from kg.query.results import QueryResult
 from kg.schema import (
     BOOL,
-    CONCEPT,
     FLOAT,
     INT,
     INT_LIST,

@@ -33,7 +33,7 @@ from pyvis.node import Node
 from kg.export.display import NODE_STYLE, display_label, layout_graph, node_size, style_label
 from kg.export.files import atomic_output
 from kg.export.graphml import sorted_edges
-from kg.export.html.selection import Selection
+from kg.export.html.selection import CONCEPT_MAP, Selection
 from kg.export.html.layout import layout_communities
 from kg.read.ids import is_http_url
 from kg.schema import (
@@ -42,6 +42,7 @@ from kg.schema import (
     ALIASES,
     AUTHORS,
     BENCHMARK,
+    CO_OCCURS,
     CODE_LINKS,
     COMPARES_WITH,
     CONCEPT,
@@ -61,6 +62,7 @@ from kg.schema import (
     SHARED,
     STARTS,
     TITLE,
+    TOGETHER,
     TYPE,
     URL,
     USES,
@@ -85,7 +87,14 @@ EDGE_STYLE = {
     ADDRESSES: EdgeStyle("#ff7f0e", [10, 4, 2, 4], 1.5, "to"),
     MENTIONS: EdgeStyle("#c2c2c2", False, 0.8, "to"),
     RELATED_TO: EdgeStyle("#8c8c8c", [4, 6], 1.0, ""),
+    CO_OCCURS: EdgeStyle("#9a9a9a", False, 1.0, ""),
 }
+LINK_DOCS = {CO_OCCURS: "Two concepts the same papers name (the concept map); the wider, the more often "
+                        "than chance predicts."}
+"""What the page's own links mean (the relations' meanings are in kg.schema.RELATIONS)."""
+EDGE_DOCS = {**{name: relation.doc for name, relation in RELATIONS.items()}, **LINK_DOCS}
+WEIGHTED = (RELATED_TO, CO_OCCURS)
+"""Links drawn wider the heavier they are."""
 CLUSTER_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
                    "#9c755f", "#17becf", "#8c564b", "#bcbd22")
 """One colour per community, largest first; the smaller ones share OTHER_CLUSTER_COLOUR."""
@@ -138,7 +147,7 @@ def build_network(graph: nx.MultiDiGraph, positions: dict | None = None,
                   label=display_label(attrs, LABEL_LIMIT), cluster=member.get(node, -1),
                   size=node_size(graph, node), x=x, y=y)
     for index, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
-        extra = {"width": round(1 + math.log1p(attrs[WEIGHT]) / 2, 2)} if relation == RELATED_TO else {}
+        extra = {"width": round(1 + math.log1p(attrs[WEIGHT]) / 2, 2)} if relation in WEIGHTED else {}
         _add_edge(net, source, target, id=f"e{index}", relation=relation, **extra)
     net.options = {
         "physics": {
@@ -158,9 +167,11 @@ def build_network(graph: nx.MultiDiGraph, positions: dict | None = None,
     return net
 
 
-def cluster_records(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[list]) -> list[dict]:
+def cluster_records(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[list],
+                    whole: nx.MultiDiGraph | None = None) -> list[dict]:
     """Per community (largest first): a name made of its most characteristic concepts, its
-    size, paper count, top concepts and colour.
+    size, paper count, top concepts and colour. A community of concepts alone (the concept
+    map) counts the papers of ``whole`` that name them.
 
     A concept is characteristic of a community when many of its links stay inside it: its
     score is (links inside)² / links, frequency times exclusivity. A community without concepts
@@ -181,6 +192,8 @@ def cluster_records(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[
         papers = [node for node in members if graph.nodes[node][KIND] == PAPER.name]
         names = [graph.nodes[node][NAME] for node in top[:CLUSTER_NAME_CONCEPTS]]
         name = " · ".join(names) if names else display_label(graph.nodes[papers[0]], LABEL_LIMIT)
+        if not papers and whole is not None:  # a concept map's cluster: the papers naming its concepts
+            papers = {paper for node in members for paper in whole.pred[node]}
         records.append({
             "name": name, "size": len(members), "papers": len(papers), "concepts": top,
             "color": CLUSTER_COLOURS[index] if index < len(CLUSTER_COLOURS) else OTHER_CLUSTER_COLOUR,
@@ -269,7 +282,7 @@ def page_data(selection: Selection, net: Network, title: str, clusters: list[dic
     """Everything the page shows, as one JSON-able document. ``source`` is the graph file the
     page's hints name in their ``kg html`` commands."""
     graph, whole = selection.graph, selection.source
-    shown_papers = [node for node, kind in graph.nodes(data=KIND) if kind == PAPER.name]
+    shown_papers = [node for node, kind in graph.nodes(data=KIND) if kind == PAPER.name] + list(selection.listed)
     # a paper's concepts come from the whole graph: the panel lists those not drawn too
     mentions = paper_mentions(whole, shown_papers)
     papers, concepts, undrawn = {}, {}, {}
@@ -279,16 +292,22 @@ def page_data(selection: Selection, net: Network, title: str, clusters: list[dic
             papers[node] = _paper_record(attrs, *mentions.get(node, ([], [])))
         else:
             concepts[node] = _concept_record(attrs)
+    for node in selection.listed:
+        papers[node] = _paper_record(whole.nodes[node], *mentions.get(node, ([], [])))
     for found, _sentences in mentions.values():
         for concept in {mention[3] for mention in found} - concepts.keys():
             undrawn[concept] = _concept_record(whole.nodes[concept])
-    related = {}
+    related, links = {}, {}
     for edge in net.edges:
         if edge["relation"] == RELATED_TO:
             attrs = graph.edges[edge["from"], edge["to"], RELATED_TO]
             related[edge["id"]] = {WEIGHT: attrs[WEIGHT], SHARED: attrs[SHARED]}
+        elif edge["relation"] == CO_OCCURS:
+            attrs = graph.edges[edge["from"], edge["to"], CO_OCCURS]
+            links[edge["id"]] = {WEIGHT: attrs[WEIGHT], TOGETHER: attrs[TOGETHER]}
     return {
         TITLE: title,
+        "view": selection.view,
         "selection": {"summary": selection.summary(), "steps": list(selection.steps),
                       "shown": asdict(selection.shown), "total": asdict(selection.total)},
         "physics": net.options["physics"]["enabled"],
@@ -298,14 +317,15 @@ def page_data(selection: Selection, net: Network, title: str, clusters: list[dic
         "papers": papers,
         "concepts": concepts,
         "related": related,
+        "links": links,
         "undrawn": dict(sorted(undrawn.items())),
         "absent": absent_concepts(selection, set(undrawn)),
         "clusters": list(clusters),
         "source": source,
-        "schema": {"related": RELATED_TO, "paper": PAPER.name, "concept": CONCEPT.name},
+        "schema": {"related": RELATED_TO, "link": CO_OCCURS, "paper": PAPER.name, "concept": CONCEPT.name},
         "node_styles": [{"label": label, "color": colour, "shape": shape} for label, (colour, shape) in NODE_STYLE.items()],
-        "edge_styles": [{"relation": relation, "doc": RELATIONS[relation].doc, **asdict(EDGE_STYLE[relation])}
-                        for relation in RELATIONS],
+        "edge_styles": [{"relation": relation, "doc": doc, **asdict(EDGE_STYLE[relation])}
+                        for relation, doc in EDGE_DOCS.items()],
     }
 
 
@@ -354,7 +374,8 @@ def render_page(selection: Selection, title: str = "kg graph", source: str = "gr
     simple = layout_graph(selection.graph)
     positions, communities = layout_communities(simple)
     net = build_network(selection.graph, positions, communities)
-    clusters = cluster_records(selection.graph, simple, communities)
+    clusters = cluster_records(selection.graph, simple, communities,
+                               selection.source if selection.view == CONCEPT_MAP else None)
     vis_js, vis_css = _vis_assets()
     templates = files("kg.export.html") / "templates"
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)

@@ -43,6 +43,9 @@ from kg.schema import (
     node_id,
 )
 
+PAPERS_VIEW, CONCEPT_MAP = "papers", "concepts"
+"""The two pages: papers and their concepts (:func:`select`), or concepts alone
+(:func:`kg.export.html.concepts.concept_map`)."""
 AUTOMATIC_NODE_LIMIT = 3000
 """A page of a graph with more nodes than this shows only its most connected papers."""
 AUTOMATIC_TOP = 1000
@@ -77,6 +80,10 @@ class Selection:
     whole: nx.MultiDiGraph | None = None
     """The graph the selection was cut from (None: ``graph`` itself): the page lists a shown
     paper's concepts that are not drawn, and finds concepts left out, from it."""
+    view: str = PAPERS_VIEW
+    listed: tuple[str, ...] = ()
+    """Papers of the whole graph the page describes in its panels without drawing them (the
+    concept map's papers)."""
 
     @property
     def source(self) -> nx.MultiDiGraph:
@@ -99,6 +106,9 @@ class Selection:
         'Showing concept types: task: 0 of 2 papers, 0 of 3 concepts, 0 of 4 edges (left out: 2 papers, 3 concepts, 4 edges).'
         """
         shown, total, out = self.shown, self.total, self.left_out
+        if self.view == CONCEPT_MAP:
+            return (f"Concept map of {'; '.join(self.steps)}: {shown.concepts} of {total.concepts} concepts, "
+                    f"{shown.edges} links; the panels list {len(self.listed)} of {total.papers} papers.")
         counts = (f"{shown.papers} of {total.papers} papers, {shown.concepts} of {total.concepts} concepts, "
                   f"{shown.edges} of {total.edges} edges")
         if not self.steps:

@@ -81,6 +81,11 @@
     return conceptOf(id) ? conceptOf(id).name : id;
   }
   function edgeTooltip(edge) {
+    if (edge.relation === S.link) {
+      var link = data.links[edge.id];
+      return nodeName(edge.from) + " and " + nodeName(edge.to) + ": named together in " + link.together +
+        " papers (" + link.weight + "× chance)";
+    }
     if (edge.relation === S.related) {
       var shared = data.related[edge.id].shared.slice(0, 8).map(function (key) { return conceptName(key); });
       return S.related + ", sharing " + shared.join(", ");
@@ -157,7 +162,7 @@
     data.nodes.forEach(function (n) {
       var concept = data.concepts[n.id];
       visible[n.id] = !filters.hiddenLabels[n.group] && (!concept || concept.paper_count >= filters.minPapers) &&
-        (concept || inMonths(n.id));
+        ((concept && data.view !== "concepts") || inMonths(n.id));  // on the concept map, a concept's month counts
     });
     var narrowed = filters.minPapers > 1 || filters.monthFrom !== null;
     if (!narrowed) return;
@@ -318,13 +323,21 @@
     });
     if (nodeUpdates.length) nodes.update(nodeUpdates);
     if (edgeUpdates.length) edges.update(edgeUpdates);
-    document.documentElement.setAttribute("data-kg-highlight", highlight ? (highlight.id || "cluster:" + highlight.cluster) : "");
+    document.documentElement.setAttribute("data-kg-highlight", highlight ? (highlight.id || highlight.paper || "cluster:" + highlight.cluster) : "");
   }
   function highlightNode(id) {
     var ids = {};
     ids[id] = true;
     network.getConnectedNodes(id).forEach(function (other) { ids[other] = true; });
     highlight = { id: id, cluster: null, ids: ids };
+    paint();
+  }
+  // A paper the concept map lists but does not draw: its concepts on the map light up.
+  function highlightPaper(pid) {
+    var ids = {};
+    data.papers[pid].mentions.forEach(function (m) { if (nodes.get(m[3])) ids[m[3]] = true; });
+    highlight = { id: null, cluster: null, paper: pid, ids: ids };
+    network.unselectAll();
     paint();
   }
   function highlightCluster(index) {
@@ -672,6 +685,22 @@
     }));
   }
 
+  // A concept-map link: the two concepts, how often papers name both, the listed papers that do.
+  function showLink(edge) {
+    var link = data.links[edge.id];
+    var first = conceptEvidence(edge.from), second = conceptEvidence(edge.to);
+    var both = Object.keys(first).filter(function (pid) { return second[pid]; }).sort();
+    clear(panel);
+    var heading = el("h2", "Named together");
+    heading.title = edgeStyles[edge.relation].doc;
+    panel.appendChild(heading);
+    panel.appendChild(listOf([edge.from, edge.to], function (li, id) { li.appendChild(nodeLink(id)); }));
+    panel.appendChild(el("p", "In " + link.together + " papers together, " + link.weight +
+      " times as many as chance predicts (association strength)", "kg-meta"));
+    panel.appendChild(el("h3", "Papers listed here that name both"));
+    panel.appendChild(listOf(both, function (li, pid) { li.appendChild(nodeLink(pid)); }));
+  }
+
   function showMention(edge) {
     var paper = data.papers[edge.from], concept = data.concepts[edge.to];
     clear(panel);
@@ -714,6 +743,12 @@
       setFragment(id);
       return;
     }
+    if (data.papers[id] && !nodes.get(id)) {  // a concept map's paper: described, not drawn
+      highlightPaper(id);
+      showPaper(id);
+      setFragment(id);
+      return;
+    }
     if (!nodes.get(id)) return;
     if (visible[id]) {
       network.selectNodes([id]);
@@ -729,7 +764,9 @@
     if (params.nodes.length) select(params.nodes[0]);
     else if (params.edges.length) {
       var edge = edges.get(params.edges[0]);
-      if (edge.relation === S.related) showRelated(edge); else showMention(edge);
+      if (edge.relation === S.related) showRelated(edge);
+      else if (edge.relation === S.link) showLink(edge);
+      else showMention(edge);
     } else clearHighlight();
   });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") clearHighlight(); });
