@@ -2,7 +2,7 @@
 
 The graph follows ``kg.schema`` exactly (checked by :func:`kg.schema.check_graph`):
 Paper→Concept edges carry their evidence, and papers that share concepts are linked by
-``RELATED_TO`` edges from an IDF-weighted sparse projection.
+``RELATED_TO`` edges from an IDF-weighted sparse projection (:func:`concept_weight`).
 
 >>> from kg.records import Paper
 >>> from kg.records import Concept, Mention
@@ -40,10 +40,14 @@ class LinkSettings:
     ``max_share`` of them (and never more than ``max_papers``): a concept every paper has says
     nothing, and its pairs would be quadratic in number. Each paper keeps its ``top_k``
     heaviest links of weight at least ``min_weight``; a pair is kept when either side keeps it.
+    A shared concept weighs its IDF against ``reference_papers`` (not the graph's own paper
+    count) in steps of ``weight_step``: see :func:`concept_weight`.
     """
 
     top_k: int = 10
     min_weight: float = 0.0
+    reference_papers: int = 100_000
+    weight_step: float = 0.1
     min_papers: int = 2
     max_share: float = 0.25
     max_papers: int = 2000
@@ -127,17 +131,39 @@ def graph_edges(mentions: Iterable[Mention], paper_total: int,
         yield a, b, RELATED_TO, {"weight": weight, "shared": shared}
 
 
+def concept_weight(papers: int, links: LinkSettings = LinkSettings()) -> float:
+    """What one shared concept in ``papers`` papers adds to a ``RELATED_TO`` weight:
+    ln(reference_papers / papers), rounded to a multiple of ``weight_step``.
+
+    Why not ln(N / papers) with the graph's own N: N grows with every paper added, so every
+    weight in the graph moved a little each day and a Neo4j sync rewrote nearly every
+    relationship. Against a fixed reference a weight moves only where a shared concept's paper
+    count moves, and rounded to 0.1 (a tenth of a nat: about a 10 % change in the paper count,
+    less than a reader can tell apart in a neighbour list) most of those moves vanish too.
+    Against ln(N / papers) the reference (100,000 papers, more than the 74,728 cs.* abstracts
+    of 2025) adds the same ln(reference / N) to every shared concept, so rare shared concepts
+    still weigh most and a pair sharing more concepts gains a little: on 10,000 abstracts each
+    paper's top-10 neighbours agree with the N-based ones at Jaccard 0.945 (docs/quality.md).
+    A linking concept is in at most ``max_papers`` papers, so every weight is positive.
+
+    >>> concept_weight(2), concept_weight(2000)
+    (10.8, 3.9)
+    """
+    step = links.weight_step
+    return round(round(math.log(links.reference_papers / papers) / step) * step, 6)
+
+
 def related_pairs(paper_concepts: Mapping[str, set[str]], paper_total: int,
                   links: LinkSettings = LinkSettings()) -> list[tuple[str, str, float, list[str]]]:
     """Paper pairs linked through shared concepts: ``(a, b, weight, shared keys)`` with a < b.
 
-    The weight of a pair is the sum of the IDF, log(N / papers with the concept), of the
-    concepts they share. Computed as a sparse product of the paper×concept matrix, a block of
+    The weight of a pair is the sum of :func:`concept_weight` (a rounded IDF against a fixed
+    reference corpus size) over the concepts they share; ``shared`` lists them heaviest first. Computed as a sparse product of the paper×concept matrix, a block of
     rows at a time (blocks sized by the products they make, so a popular concept never makes
     all its pairs in memory at once), each row's top k chosen with numpy.
 
     >>> related_pairs({"a": {"x", "y"}, "b": {"x"}, "c": {"y", "z"}}, 3)
-    [('a', 'b', 0.405465, ['x']), ('a', 'c', 0.405465, ['y'])]
+    [('a', 'b', 10.8, ['x']), ('a', 'c', 10.8, ['y'])]
     """
     paper_ids = sorted(paper_concepts)
     n = max(paper_total, len(paper_ids))
@@ -147,7 +173,7 @@ def related_pairs(paper_concepts: Mapping[str, set[str]], paper_total: int,
     if not linking or len(paper_ids) < 2 or links.top_k == 0:
         return []
     column = {key: j for j, key in enumerate(linking)}
-    idf = np.array([math.log(n / frequency[key]) for key in linking])
+    idf = np.array([concept_weight(frequency[key], links) for key in linking])
     rows, cols = [], []
     for i, paper_id in enumerate(paper_ids):
         for key in paper_concepts[paper_id]:

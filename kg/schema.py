@@ -191,7 +191,8 @@ RELATED_TO = "RELATED_TO"
 RELATIONS[RELATED_TO] = Element(
     RELATED_TO,
     (
-        Property(WEIGHT, FLOAT, True, "sum over shared concepts of their IDF, rounded to 6 decimals"),
+        Property(WEIGHT, FLOAT, True, "sum over shared concepts of ln(100,000 / their paper count), each rounded to 0.1 "
+                 "(a fixed reference, so a weight moves only when a shared concept's count does)"),
         Property(SHARED, STR_LIST, True, "keys of the shared concepts, heaviest first"),
     ),
     "Two papers sharing concepts; undirected, stored once from the smaller to the larger paper id.",
@@ -230,7 +231,7 @@ SINK_NODE_TYPES = {COLOR_R: INT, COLOR_G: INT, COLOR_B: INT, SIZE: FLOAT, X: FLO
 SINK_EDGE_EXTRAS = {
     INTERACTION: "GraphML and cyjs: the relation type (Cytoscape's edge label)",
     LABEL: "display label: the relation type",
-    WEIGHT: "on every edge: RELATED_TO the IDF sum of the shared concepts; a paper-concept relation its "
+    WEIGHT: "on every edge: RELATED_TO its weight (the rounded IDF sum of the shared concepts); a paper-concept relation its "
             "mention_count (the mentions supporting it)",
     DIRECTED: "false for RELATED_TO (symmetric: one edge per pair, stored from the smaller paper id), "
                 "true for the paper-concept relations",

@@ -31,9 +31,23 @@ def test_shared_rare_concepts_weigh_more_than_common_ones():
         "a": {"rare", "common"}, "b": {"rare", "common"}, "c": {"common"}, "d": {"common", "x"}, "e": {"x"}, "f": set(),
     }
     pairs = {(a, b): (w, shared) for a, b, w, shared in related_pairs(concepts, 6, LinkSettings(max_share=1.0))}
-    assert pairs[("a", "b")] == (round(math.log(6 / 2) + math.log(6 / 4), 6), ["rare", "common"])
+    # each shared concept: ln(100,000 / its paper count), rounded to 0.1
+    assert pairs[("a", "b")] == (round(round(math.log(1e5 / 2), 1) + round(math.log(1e5 / 4), 1), 6), ["rare", "common"])
     assert pairs[("a", "c")][1] == ["common"]
     assert pairs[("a", "b")][0] > pairs[("d", "e")][0] > pairs[("a", "c")][0]
+
+
+def test_weights_move_only_where_a_shared_concepts_paper_count_moves():
+    """A growing corpus leaves a pair's weight alone unless what it shares changes its count
+    by enough to show at 0.1 (the Neo4j sync then rewrites only those relationships)."""
+    concepts = {f"p{i}": {"vit", f"own{i}"} for i in range(40)}
+    concepts |= {"q0": {"lora", "vit"}, "q1": {"lora", "vit"}}
+    before = {(a, b): w for a, b, w, _ in related_pairs(concepts, len(concepts), LinkSettings(max_share=1.0))}
+    grown = concepts | {f"new{i}": {f"other{i % 3}"} for i in range(30)} | {"new-lora": {"lora"}}
+    after = {(a, b): w for a, b, w, _ in related_pairs(grown, len(grown), LinkSettings(max_share=1.0))}
+    assert after[("p0", "p1")] == before[("p0", "p1")] == round(math.log(1e5 / 42), 1)  # vit: 42 papers still
+    # lora: 2 -> 3 papers, ln(1e5/2) = 10.82 -> ln(1e5/3) = 10.41: visible, so q0-q1 moves
+    assert before[("q0", "q1")] == round(10.8 + 7.8, 6) and after[("q0", "q1")] == round(10.4 + 7.8, 6)
 
 
 def test_top_k_keeps_each_papers_heaviest_links():

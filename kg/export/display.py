@@ -167,7 +167,7 @@ def node_display(graph: nx.MultiDiGraph) -> dict[str, dict]:
 
 
 def edge_weight(relation: str, attrs: dict) -> float:
-    """RELATED_TO: its IDF weight; a paper–concept relation: the mentions supporting it."""
+    """RELATED_TO: its weight (rounded IDF sum); a paper–concept relation: the mentions supporting it."""
     return float(attrs[WEIGHT] if relation == RELATED_TO else attrs[MENTION_COUNT])
 
 
