@@ -208,13 +208,11 @@ def extract(inputs: tuple[Path, ...], output: Path | None, gold: bool, fmt: str 
     if output is not None:
         writable_folder(output.parent)  # before any work, not after the whole extraction
     log = ReadLog(on_problem=_report_problem)
-    try:
-        if gold:
-            papers = [gold_paper(record) for path in inputs for record in read_gold(path)]
-        else:
-            papers = read_papers(inputs, log, fmt, _fields(fields))
-    except (InputError, ValueError, OSError) as error:
-        _fail(str(error))
+    # the readers' errors are KgErrors: one kg: error: line from the group (_Kg); anything else is a bug
+    if gold:
+        papers = [gold_paper(record) for path in inputs for record in read_gold(path)]
+    else:
+        papers = read_papers(inputs, log, fmt, _fields(fields))
     extraction = run_extract(papers, show_progress=output is not None)
     by_paper: dict[str, list] = {paper.id: [] for paper in papers}
     for m in extraction.resolution.mentions:
@@ -435,10 +433,8 @@ def export_files(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, .
     from kg.export.display import ExportOptions
 
     graph = _graph_from(sources, fmt, fields, quiet)
-    try:
-        written = write_exports(graph, out_dir, dict.fromkeys(formats), options=ExportOptions(lean, min_papers))
-    except (InputError, ValueError, OSError) as error:
-        _fail(str(error))
+    # a failed write is an OutputError (a KgError: one kg: error: line from the group)
+    written = write_exports(graph, out_dir, dict.fromkeys(formats), options=ExportOptions(lean, min_papers))
     for path in written:
         click.echo(f"wrote {path}")
 
