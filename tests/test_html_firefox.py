@@ -1,10 +1,14 @@
 """The page in Debian's Firefox (firefox-esr through WebDriver BiDi, tools/firefox.py): the same
-map checks as tests/test_html_map.py runs in Chromium, on the seeds and the 1,000-paper sample.
+map checks as tests/test_html_map.py runs in Chromium, on the seeds and the 1,000-paper sample
+(labels, cluster names and the cluster list's zoom, highlight, month colours, search by arXiv id
+and for a left-out concept, panels, fragments), the concept map, and the XSS canary (a dialog
+is a page error, and every step fails on one).
 Without Firefox these tests skip, except under KG_REQUIRE_BROWSER=1 (CI), where they fail.
 Steps wait on the renderer's events (promises), never a fixed time."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -87,3 +91,49 @@ def test_in_firefox_the_concept_map_draws_labels_and_cluster_names_and_opens_pan
     assert any(label["kind"] == "cluster" and label["text"] in clusters for label in labels), "cluster names drawn"
     assert concept_heading == graph.nodes[concept]["name"]
     assert paper_heading == graph.nodes[paper]["title"] and highlight == paper
+
+
+CANARY = ("new Promise(done => { const img = new Image(); img.addEventListener('error', () => { img.remove(); done(true); });"
+          " img.src = 'data:,not-an-image'; document.body.appendChild(img); })")
+
+
+def test_in_firefox_month_colours_cluster_zoom_and_a_left_out_concept(pages):
+    graph, shown, path = pages["sample"]
+    papers = {n: a["published"][:7] for n, a in shown.nodes(data=True) if a[KIND] == PAPER.name}
+    months = sorted(set(papers.values()))
+    left_out = max((n for n, a in graph.nodes(data=True) if a[KIND] == CONCEPT.name and n not in shown),
+                   key=lambda n: (graph.nodes[n]["paper_count"], n))
+    colours, scales, status, command = run(path, [
+        "(() => { document.querySelector(\"input[name='kg-colour'][value='month']\").click();"
+        " return Object.fromEntries(kg.network.body.nodeIndices.filter(id => id.startsWith('paper:'))"
+        ".map(id => [id, kg.network.body.nodes[id].options.color.background])); })()",
+        "new Promise(done => { kg.network.stopSimulation(); kg.network.fit(); const before = kg.network.getScale();"
+        " kg.network.once('animationFinished', () => done([before, kg.network.getScale()]));"
+        " document.querySelector(\"#kg-clusters a[data-kg-cluster='1']\").click(); })",
+        "(() => { kg.search(%r); return document.getElementById('kg-search-status').textContent; })()" % graph.nodes[left_out]["name"],
+        "document.querySelector('#kg-panel code').textContent",
+    ])
+    by_month: dict[str, set] = {}
+    for node, colour in colours.items():
+        by_month.setdefault(papers[node], set()).add(colour)
+    assert len(months) > 3 and all(len(c) == 1 for c in by_month.values()), "one colour per month"
+    assert by_month[months[0]] == {"#440154"} and by_month[months[-1]] == {"#fde725"}
+    assert scales[1] > scales[0], "the cluster list zooms in on a cluster"
+    assert f"is in the graph ({graph.nodes[left_out]['paper_count']} papers) but not drawn on this page" in status
+    assert command.startswith("kg html ") and command in status
+
+
+def test_in_firefox_hostile_names_run_no_script(malicious_graph, tmp_path):
+    path = write_html(select(malicious_graph), tmp_path / "evil.html", title="<img src=x onerror=alert(0)>")
+    nodes = sorted(malicious_graph.nodes)
+    evil_title = malicious_graph.nodes["paper:2501.00001"]["title"]
+    heading, images, links = run(path, [
+        "(() => { kg.network.stopSimulation(); %s.forEach(id => kg.select(id));"
+        " document.querySelectorAll('#kg-clusters a[data-kg-cluster]').forEach(a => a.click());"
+        " kg.search(%s); return document.querySelector('#kg-panel h2').textContent; })()"
+        % (json.dumps(nodes), json.dumps(evil_title)),
+        CANARY + ".then(() => document.querySelectorAll('img, iframe, svg image, script[src]').length)",
+        "Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))",
+    ])  # run() fails on any page error or dialog: an alert() would be one
+    assert heading == evil_title and images == 0
+    assert all(href == "#" or href.startswith(("http://", "https://")) for href in links), links
