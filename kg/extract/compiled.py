@@ -39,6 +39,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
+from kg.user_cache import cache_dir
+
 T = TypeVar("T")
 
 MAGIC = b"kg-startup-cache 1"
@@ -51,8 +53,7 @@ def startup_dir() -> Path:
     """The folder of the start-up cache (see the module's docstring)."""
     if os.environ.get("KG_STARTUP_CACHE"):
         return Path(os.environ["KG_STARTUP_CACHE"])
-    root = os.environ.get("KG_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg"
-    return Path(root) / "startup"
+    return cache_dir() / "startup"
 
 
 @contextmanager

@@ -28,17 +28,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.errors import LauncherError
+from kg.user_cache import cache_dir
 
 LAUNCHER = Path(__file__).resolve().parent / "launcher"
 POM = LAUNCHER / "pom.xml"
 SOURCE = LAUNCHER / "LocalNeo4j.java"
-
-
-def cache_dir() -> Path:
-    """Where kg keeps what it fetches: ``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``."""
-    if os.environ.get("KG_CACHE_DIR"):
-        return Path(os.environ["KG_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg"
 
 
 CACHE = cache_dir() / "neo4j"
