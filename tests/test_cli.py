@@ -17,6 +17,13 @@ def kg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+def test_python_dash_m_kg_is_the_kg_command():
+    result = subprocess.run([sys.executable, "-m", "kg", "--version"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert (result.returncode, result.stdout) == (0, "kg, version 0.1.0\n"), result.stderr
+    usage = subprocess.run([sys.executable, "-m", "kg", "nonsense"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert usage.returncode == 2 and usage.stderr.startswith("Usage: kg "), usage.stderr
+
+
 def test_build_defaults_to_seeds_and_prints_a_summary(tmp_path):
     result = kg("build", "--out", str(tmp_path / "out"), "--quiet")
     assert result.returncode == 0, result.stderr

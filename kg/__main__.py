@@ -1,0 +1,6 @@
+"""``python -m kg …`` is the ``kg`` command (for a venv whose scripts are not on PATH)."""
+
+from kg.cli import main
+
+if __name__ == "__main__":
+    main(prog_name="kg")
