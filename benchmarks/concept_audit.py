@@ -243,10 +243,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {len(records) - 1} concepts to {args.out}")
         else:
             drawn = read_jsonl(args.draw)
+            lines = score_lines(join(drawn, read_jsonl(args.judgements), args.judgements.name))
             build = next((r["build"] for r in drawn if "build" in r), {})
             print(f"build: commit {build.get('commit', '?')}, {build.get('papers', '?')} papers, "
                   f"{build.get('concepts', '?')} concepts")
-            print("\n".join(score_lines(join(drawn, read_jsonl(args.judgements), args.judgements.name))))
+            print("\n".join(lines))
     except KgError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return error.exit_code
