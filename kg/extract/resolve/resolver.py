@@ -135,6 +135,19 @@ _Found = tuple[str, "str | None", int, "str | None"]
 
 
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+_NAME_PART_END = re.compile(r"(?<=[a-z])(?=v?\d)|(?=[-/ '._])")
+"""Where a coined name's leading part may end: "qwen|2.5", "albert|-xxlarge", "imagenet|v2"."""
+
+
+def name_families(key: str) -> list[str]:
+    """The leading parts of a coined name's key, longest first: the name it may be a version,
+    size or variant of.
+
+    >>> name_families("albert-xxlarge"), name_families("qwen2.5"), name_families("gemini-1.5 pro")
+    (['albert'], ['qwen2', 'qwen'], ['gemini-1.5', 'gemini-1', 'gemini'])
+    """
+    ends = sorted({m.start() for m in _NAME_PART_END.finditer(key)} - {0, len(key)}, reverse=True)
+    return [key[:end] for end in ends]
 
 
 def _strip_markup(text: str) -> str:
@@ -491,7 +504,10 @@ class Resolver:
                 concept_type = "dataset" if entry.type == "benchmark" else entry.type
             elif sum(by_type.values()):
                 concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
-            elif key in coined and not is_bare_acronym(key.upper()):
+            elif key in coined and (family := self._family_entry(key)) is not None:
+                # a version, size or variant of a known name: "Qwen2.5", "ALBERT-xxlarge", "ImageNetV2"
+                concept_type, benchmark = ("dataset", True) if family.type == "benchmark" else (family.type, False)
+            elif key in coined and not is_bare_acronym(key.upper()) and self.settings.unnamed_type:
                 # a coined name nothing types ("ClimaX"); a phrase of plain words nothing
                 # types ("natural language (NL)", "Exact Match (EM)") is no concept
                 concept_type = self.settings.unnamed_type
@@ -499,6 +515,14 @@ class Resolver:
                 continue
             decided[key] = (concept_type, benchmark and concept_type == "dataset")
         return decided
+
+    def _family_entry(self, key: str):
+        """The lexicon entry of the known name a coined name is a version or variant of, if any
+        (its leading part, at least two characters: "qwen" for "qwen2.5")."""
+        for family in name_families(key):
+            if len(family) >= 2 and (entry := self.lexicon.entry(family)) is not None:
+                return entry
+        return None
 
     @staticmethod
     def _speak_for_the_authors(drafts: list[_Draft], proposed: set[tuple[str, str]]) -> None:
