@@ -68,7 +68,7 @@ class CorpusSettings:
 
     not_names: frozenset[str]
     generic_phrases: frozenset[str]
-    unnamed_type: str
+    unnamed_type: str | None
     type_order: tuple[str, ...]
     spellings: dict[str, str]
     relations: dict[str, Any]
@@ -135,7 +135,7 @@ _Found = tuple[str, "str | None", int, "str | None"]
 
 
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
-_NAME_PART_END = re.compile(r"(?<=[a-z])(?=v?\d)|(?=[-/ '._])")
+_NAME_PART_END = re.compile(r"(?<=[a-z])(?=v?\d)|(?<=\d)(?=[a-z])|(?=[-/ '._])")
 """Where a coined name's leading part may end: "qwen|2.5", "albert|-xxlarge", "imagenet|v2"."""
 
 
@@ -143,8 +143,8 @@ def name_families(key: str) -> list[str]:
     """The leading parts of a coined name's key, longest first: the name it may be a version,
     size or variant of.
 
-    >>> name_families("albert-xxlarge"), name_families("qwen2.5"), name_families("gemini-1.5 pro")
-    (['albert'], ['qwen2', 'qwen'], ['gemini-1.5', 'gemini-1', 'gemini'])
+    >>> name_families("albert-xxlarge"), name_families("qwen2.5"), name_families("gpt-4o")
+    (['albert'], ['qwen2', 'qwen'], ['gpt-4', 'gpt'])
     """
     ends = sorted({m.start() for m in _NAME_PART_END.finditer(key)} - {0, len(key)}, reverse=True)
     return [key[:end] for end in ends]
@@ -508,8 +508,8 @@ class Resolver:
                 # a version, size or variant of a known name: "Qwen2.5", "ALBERT-xxlarge", "ImageNetV2"
                 concept_type, benchmark = ("dataset", True) if family.type == "benchmark" else (family.type, False)
             elif key in coined and not is_bare_acronym(key.upper()) and self.settings.unnamed_type:
-                # a coined name nothing types ("ClimaX"); a phrase of plain words nothing
-                # types ("natural language (NL)", "Exact Match (EM)") is no concept
+                # a coined name nothing types, when corpus.yaml gives it a type; a phrase of plain
+                # words nothing types ("natural language (NL)", "Exact Match (EM)") is no concept
                 concept_type = self.settings.unnamed_type
             else:
                 continue
