@@ -136,3 +136,10 @@ def test_the_seed_build_finds_every_paper_and_every_type(seed_build):
     benchmarks = [attrs for _, attrs in graph.nodes(data=True) if attrs["kind"] == "Concept" and attrs["benchmark"]]
     assert types == {"method", "model", "dataset", "task"}
     assert benchmarks
+
+
+def test_the_first_kind_noun_of_an_apposition_says_what_a_name_is():
+    resolution = run_extraction([paper(
+        "Motion", "We introduce Frobnix-4D, a framework that repurposes large language models for motion."
+    )], EMPTY)
+    assert resolution.concepts["frobnix 4d"].type == "method"
