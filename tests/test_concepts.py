@@ -92,3 +92,12 @@ def test_the_lexicon_matches_the_pile_in_running_text_and_a_curated_alias_wins()
     found = mentions_by_text(resolution)
     assert found["the Pile"][0] in ("dataset", "benchmark")
     assert found["RAG"][0] == "method"
+
+
+def test_a_plural_head_is_shown_in_the_singular_and_modalities_are_no_datasets():
+    resolution = run_extraction([paper(
+        "Driving", "We train convolutional neural networks on LiDAR and camera benchmarks and on English "
+        "and Chinese datasets. Convolutional neural networks are fast.",
+    )], lexicon_of())
+    assert resolution.concepts["convolutional neural network"].name.lower() == "convolutional neural network"
+    assert not {"LiDAR", "English", "Chinese"} & {m.text for m in resolution.mentions}

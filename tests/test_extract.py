@@ -143,3 +143,14 @@ def test_the_first_kind_noun_of_an_apposition_says_what_a_name_is():
         "Motion", "We introduce Frobnix-4D, a framework that repurposes large language models for motion."
     )], EMPTY)
     assert resolution.concepts["frobnix 4d"].type == "method"
+
+
+def test_what_the_text_says_types_a_name_the_paper_introduces_or_builds_on():
+    resolution = run_extraction([paper(
+        "Counting", "We evaluate on Jiangsu and a new dataset, FRB-London, created by ourselves, and on "
+        "climate datasets derived from QMIP7. Our agent, powered by Zork-R1, is fast. We propose Blork-9 for counting.",
+    )], EMPTY)
+    types = {key: concept.type for key, concept in resolution.concepts.items()}
+    assert types["frb london"] == "dataset" and types["qmip7"] == "dataset"
+    assert types["zork r1"] == "model"
+    assert types["blork 9"] == "method"  # proposed, nothing says what it is: corpus.yaml proposed_type
