@@ -8,7 +8,8 @@ Each half is extracted on its own (title and abstract, as ``kg build`` reads a p
 corpus stage's votes of one half never reach the other. Printed per half:
 
 - entity exact F1 per type (abstract mentions only, every occurrence, as annotated; benchmark
-  scored as dataset), with precision and recall;
+  scored as dataset), with precision and recall, and the wrong-type share of the false
+  positives (a gold span of another type covers them with character IoU ≥ 0.5);
 - typed-relation accuracy over the annotated paper–concept pairs the extractor finds (a gold
   concept is found when a predicted mention of the same field overlaps one of its mentions with
   character IoU ≥ 0.5; the predicted concept with most such mentions), and over all annotated
@@ -111,6 +112,9 @@ def table(halves: dict[str, HalfScores]) -> str:
             t = halves[n].entities.exact[label]
             cells.append(f"{t.f1:.3f} ({t.precision:.2f}/{t.recall:.2f}) n={t.tp + t.fn}")
         lines.append(f"  {label:<9}" + "".join(f"{c:>24}" for c in cells))
+    lines.append(f"  {'wrong type':<9}" + "".join(
+        f"{halves[n].entities.exact['micro'].wrong_type_share:.3f} of {halves[n].entities.exact['micro'].fp} FP".rjust(24)
+        for n in names))
     lines.append("typed relations")
     for title, pick in (("found pairs", lambda h: h.found), ("all pairs, not found = wrong", lambda h: h.pairs)):
         lines.append(f"  {title}")

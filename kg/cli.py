@@ -259,7 +259,8 @@ def evaluate(gold_files: tuple[Path, ...], folds: tuple[str, ...], splits: tuple
         scores = score([s for r in records for s in r.spans], predicted, fold, {r.id: r.text for r in records})
         if as_json:
             table = {kind: {label: {"precision": round(t.precision, 4), "recall": round(t.recall, 4), "f1": round(t.f1, 4),
-                                     "tp": t.tp, "fp": t.fp, "fn": t.fn}
+                                     "tp": t.tp, "fp": t.fp, "fn": t.fn,
+                                     "wrong_type": t.wrong_type}
                             for label, t in tallies.items() if label in (*SCORED_LABELS, "micro")}
                      for kind, tallies in (("exact", scores.exact), ("partial", scores.partial))}
             click.echo(json.dumps({"gold": str(path), "records": len(records), "splits": sorted(splits), **table},

@@ -7,6 +7,9 @@ Predictions are scored per label and micro-averaged, two ways:
 - partial: character IoU ≥ 0.5 and the same label, each gold span matched at most once
   (greedy by IoU, so the matching is one-to-one).
 
+A false positive of either kind is *wrong type* when a gold span of another label covers it
+with character IoU ≥ 0.5: the right name, typed wrongly (``Tally.wrong_type``).
+
 ``benchmark`` is scored as ``dataset``; ``fold`` maps further labels (``model=method`` for
 SciERC, whose Method covers models). Gold labels we do not extract (``metric``) are left out
 of the gold side; predictions are all counted, so a prediction that matches nothing is a
@@ -57,6 +60,8 @@ class Tally:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    wrong_type: int = 0
+    """False positives that a gold span of another label covers (IoU ≥ 0.5)."""
 
     @property
     def precision(self) -> float:
@@ -70,6 +75,11 @@ class Tally:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def wrong_type_share(self) -> float:
+        """The share of false positives that are a gold name of another type."""
+        return self.wrong_type / self.fp if self.fp else 0.0
 
 
 @dataclass
@@ -231,11 +241,16 @@ def score(gold: Iterable[Span], predicted: Iterable[Span], fold: Mapping[str, st
         gold_spans, predicted_spans = gold_by_record[record], predicted_by_record[record]
         text = texts.get(record, "")
         exact_gold = set(gold_spans)
+
+        def count_false_positive(tally: Tally, span: Span) -> None:
+            tally.fp += 1
+            tally.wrong_type += any(g.label != span.label and _iou(span, g) >= 0.5 for g in gold_spans)
+
         for span in predicted_spans:
             if span in exact_gold:
                 scores.exact[span.label].tp += 1
             else:
-                scores.exact[span.label].fp += 1
+                count_false_positive(scores.exact[span.label], span)
         for span in exact_gold - set(predicted_spans):
             scores.exact[span.label].fn += 1
         pairs = sorted(
@@ -252,7 +267,7 @@ def score(gold: Iterable[Span], predicted: Iterable[Span], fold: Mapping[str, st
             scores.partial[predicted_spans[i].label].tp += 1
         for i, span in enumerate(predicted_spans):
             if i not in used_p:
-                scores.partial[span.label].fp += 1
+                count_false_positive(scores.partial[span.label], span)
                 scores.false_positives[span.label][text[span.start:span.end]] += 1
         for j, span in enumerate(gold_spans):
             if j not in used_g:
@@ -263,18 +278,21 @@ def score(gold: Iterable[Span], predicted: Iterable[Span], fold: Mapping[str, st
         for label in SCORED_LABELS:
             tally = tallies[label]
             micro.tp, micro.fp, micro.fn = micro.tp + tally.tp, micro.fp + tally.fp, micro.fn + tally.fn
+            micro.wrong_type += tally.wrong_type
         tallies["micro"] = micro
     return scores
 
 
 def report(scores: Scores, top: int = 10) -> str:
     """A readable table of the scores and the commonest false positives and misses."""
-    lines = [f"{'label':<8} {'exact P':>8} {'R':>6} {'F1':>6}   {'partial P':>9} {'R':>6} {'F1':>6}   {'gold':>6} {'pred':>6}"]
+    lines = [f"{'label':<8} {'exact P':>8} {'R':>6} {'F1':>6}   {'partial P':>9} {'R':>6} {'F1':>6}   {'gold':>6} {'pred':>6}"
+             f"   {'wrong type (exact / partial FP)':>31}"]
     for label in (*SCORED_LABELS, "micro"):
         e, p = scores.exact[label], scores.partial[label]
+        wrong_type = f"{e.wrong_type_share:.3f} / {p.wrong_type_share:.3f}"
         lines.append(
             f"{label:<8} {e.precision:>8.3f} {e.recall:>6.3f} {e.f1:>6.3f}   {p.precision:>9.3f} {p.recall:>6.3f} {p.f1:>6.3f}"
-            f"   {e.tp + e.fn:>6} {e.tp + e.fp:>6}"
+            f"   {e.tp + e.fn:>6} {e.tp + e.fp:>6}   {wrong_type:>31}"
         )
     for title, table in (("false positives", scores.false_positives), ("misses", scores.misses)):
         for label in SCORED_LABELS:

@@ -29,7 +29,11 @@ ROWS = {
     "sotaextractor_task": ["Object Detection\t\tTask\tsota"],
     "pwc_method": ["Adam\t\tMethod\tpwc-methods", "Dropout\t\tMethod\tpwc-methods"],
     "lmeval_dataset": ["HellaSwag\t\tDataset\tlm-eval"],
+    "tfds_dataset": ["mnli\t\tDataset\ttfds", "race\t\tDataset\ttfds"],
 }
+ROWS["pwc_model"].append("Reformer\t\tModel\tpwc-methods")
+ROWS["hf_transformers_model"].append("Reformer\t\tModel\ttransformers")
+ROWS["pwc_model"].append("Performer\t\tModel\tpwc-methods")
 
 
 def write_raw(folder: Path, rows: dict[str, list[str]] = ROWS) -> Path:
@@ -56,6 +60,8 @@ def test_the_rules_keep_names_and_drop_plain_words(tmp_path):
     assert rows["HellaSwag"][1] == "benchmark"  # an evaluation harness names benchmarks
     assert rows["Adam"][2] == "exact" and rows["dropout"][2] == "lower"  # ml_words of the rules file
     assert "Cell" not in rows and "Pass" not in rows  # plain English words
+    assert rows["Reformer"][1] == "model" and "Performer" not in rows  # a word as a model name: two origins needed
+    assert rows["MNLI"][1:3] == ["dataset", "exact"] and "RACE" not in rows  # a registry id that is no word, in capitals
     notice = (tmp_path / "out" / "NOTICE.md").read_text(encoding="utf-8")
     assert "CC BY-SA 4.0" in notice and "`pwc_dataset.tsv`" in notice
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import lexicon_of, paper, run_extraction
+from conftest import lexicon_of, mentions_by_text, paper, run_extraction
 
 from kg.keys import concept_key
 
@@ -81,3 +81,23 @@ def test_a_name_some_paper_proposes_links_papers_that_cite_it():
     assert ("a", "PROPOSES") in relations
     assert ("b", "USES") in relations
     assert resolution.concepts["climax"].type == "model"
+
+
+def test_the_lexicon_matches_the_pile_in_running_text_and_a_curated_alias_wins():
+    from kg.extract.resolve.lexicon import Lexicon
+
+    lexicon = Lexicon.load()
+    assert lexicon.entry(lexicon.canonical_key("rag")).type == "method"  # curated.tsv's alias over generated.tsv's model
+    resolution = run_extraction([paper("Pretraining", "We pretrain on the Pile and fine-tune with RAG.")], lexicon)
+    found = mentions_by_text(resolution)
+    assert found["the Pile"][0] in ("dataset", "benchmark")
+    assert found["RAG"][0] == "method"
+
+
+def test_a_plural_head_is_shown_in_the_singular_and_modalities_are_no_datasets():
+    resolution = run_extraction([paper(
+        "Driving", "We train convolutional neural networks on LiDAR and camera benchmarks and on English "
+        "and Chinese datasets. Convolutional neural networks are fast.",
+    )], lexicon_of())
+    assert resolution.concepts["convolutional neural network"].name.lower() == "convolutional neural network"
+    assert not {"LiDAR", "English", "Chinese"} & {m.text for m in resolution.mentions}

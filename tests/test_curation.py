@@ -17,7 +17,7 @@ LEXICON = lexicon_of(
     ("retrieval-augmented generation", "method", "lower", "RAG"),
 )
 PAPERS = [
-    paper("GPT-4o at work", "We evaluate GPT-4o and GPT4-Omni with large language models on our framework.", "a"),
+    paper("GPT-4o at work", "We evaluate the GPT-4o model and the GPT4-Omni model with large language models on our framework.", "a"),
     paper("ClimaX: a weather model", "ClimaX forecasts the weather. We test ClimaX on the APE benchmark.", "b"),
     paper("APE: adaptive parallel encoding", "We propose APE for long contexts. APE is fast.", "c"),
     paper("Retrieval", "Retrieval augmentation helps large language models answer questions.", "d"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
-from kg.evaluate import Span, read_gold, score
+from kg.evaluate import Span, read_gold, report, score
 
 
 def test_exact_and_partial_matching_by_hand():
@@ -47,3 +47,21 @@ def test_the_hand_annotated_sample_reads():
     for record in records:
         for span in record.spans:
             assert record.text[span.start:span.end].strip() == record.text[span.start:span.end]
+
+
+def test_a_false_positive_covered_by_a_gold_span_of_another_label_is_wrong_type():
+    gold = [Span("r", 0, 4, "dataset"), Span("r", 10, 30, "task"), Span("r", 40, 50, "model")]
+    predicted = [
+        Span("r", 0, 4, "model"),      # the gold name, typed wrongly: wrong type, exact and partial
+        Span("r", 12, 30, "method"),   # IoU 0.9 with a task: wrong type
+        Span("r", 40, 44, "method"),   # IoU 0.4 with the model: only a false positive
+        Span("r", 41, 50, "model"),    # right type, boundary off: exact FP, partial TP, not wrong type
+        Span("r", 60, 65, "task"),     # matches nothing
+    ]
+    scores = score(gold, predicted)
+    assert (scores.exact["model"].fp, scores.exact["model"].wrong_type) == (2, 1)
+    assert (scores.exact["method"].fp, scores.exact["method"].wrong_type) == (2, 1)
+    assert (scores.exact["micro"].fp, scores.exact["micro"].wrong_type) == (5, 2)
+    assert scores.exact["micro"].wrong_type_share == 2 / 5
+    assert (scores.partial["micro"].fp, scores.partial["micro"].wrong_type) == (4, 2)
+    assert "wrong type" in report(scores)

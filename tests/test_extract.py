@@ -41,14 +41,28 @@ def test_datasets_and_benchmarks_from_context():
     assert relations["Synaps"] == "EVALUATES_ON"
 
 
-def test_model_names_by_shape():
+def test_a_shape_alone_makes_no_model_evidence_does():
     resolution = run_extraction([paper(
         "Comparing models",
-        "We compare GPT-4o, Llama-3-8B, DNABERT-2 and RetroMAE v2 with our system.",
+        "We compare GPT-4o, D-LOCO, CMIP6 and KCL-London with our system. "
+        "We fine-tune Llama-3-8B and the RetroMAE v2 model, and evaluate on WSC-273.",
     )], EMPTY)
     found = mentions_by_text(resolution)
-    for name in ("GPT-4o", "Llama-3-8B", "DNABERT-2", "RetroMAE v2"):
-        assert found[name][0] == "model", name
+    assert not {"GPT-4o", "D-LOCO", "CMIP6", "KCL-London"} & set(found), "nothing says what they are"
+    assert found["Llama-3-8B"][0] == "model"  # the object of "fine-tune"
+    assert found["RetroMAE v2"][0] == "model"  # "the X model"
+    assert resolution.concepts["wsc 273"].type == "dataset"  # the object of "evaluate on"
+
+
+def test_a_version_or_size_of_a_known_name_takes_its_type():
+    lexicon = lexicon_of(("GPT-4", "model", "exact", ""), ("ALBERT", "model", "exact", ""), ("ImageNet", "dataset", "exact", ""))
+    resolution = run_extraction([paper(
+        "Comparing models", "We compare GPT-4o and ALBERT-xxlarge with our system on ImageNetV2 and Frob-9.",
+    )], lexicon)
+    found = mentions_by_text(resolution)
+    assert (found["GPT-4o"][0], found["ALBERT-xxlarge"][0]) == ("model", "model")
+    assert resolution.concepts["imagenetv2"].type == "dataset"
+    assert "Frob-9" not in found
 
 
 def test_acronyms_that_are_not_models_are_guarded():
@@ -122,3 +136,21 @@ def test_the_seed_build_finds_every_paper_and_every_type(seed_build):
     benchmarks = [attrs for _, attrs in graph.nodes(data=True) if attrs["kind"] == "Concept" and attrs["benchmark"]]
     assert types == {"method", "model", "dataset", "task"}
     assert benchmarks
+
+
+def test_the_first_kind_noun_of_an_apposition_says_what_a_name_is():
+    resolution = run_extraction([paper(
+        "Motion", "We introduce Frobnix-4D, a framework that repurposes large language models for motion."
+    )], EMPTY)
+    assert resolution.concepts["frobnix 4d"].type == "method"
+
+
+def test_what_the_text_says_types_a_name_the_paper_introduces_or_builds_on():
+    resolution = run_extraction([paper(
+        "Counting", "We evaluate on Jiangsu and a new dataset, FRB-London, created by ourselves, and on "
+        "climate datasets derived from QMIP7. Our agent, powered by Zork-R1, is fast. We propose Blork-9 for counting.",
+    )], EMPTY)
+    types = {key: concept.type for key, concept in resolution.concepts.items()}
+    assert types["frb london"] == "dataset" and types["qmip7"] == "dataset"
+    assert types["zork r1"] == "model"
+    assert types["blork 9"] == "method"  # proposed, nothing says what it is: corpus.yaml proposed_type

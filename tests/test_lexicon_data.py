@@ -116,6 +116,10 @@ def test_no_alias_names_another_row(rows):
     ("MMLU", "benchmark"),
     ("GLUE", "benchmark"),
     ("HellaSwag", "benchmark"),
+    ("MNLI", "dataset"),
+    ("QQP", "dataset"),
+    ("The Pile", "benchmark"),
+    ("Reformer", "model"),
 ])
 def test_well_known_names_are_present(rows, name, type_):
     assert any(matches(r, name) and r.type == type_ for r in rows)

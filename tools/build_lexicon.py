@@ -419,6 +419,14 @@ def clean_hf_name(cand: Candidate, stats: Stats) -> Candidate | None:
     return cand.renamed(name.replace("_", "-"), cand.aliases)
 
 
+def clean_dataset_id(cand: Candidate, stats: Stats) -> Candidate | None:
+    """A registry's short lower-case dataset id that is no English word is the acronym papers
+    write in capitals: "mnli" -> "MNLI", "qqp" -> "QQP" (not "race", "drop": words)."""
+    if re.fullmatch(r"[a-z]{3,4}", cand.name) and not is_common_word(cand.name):
+        return cand.renamed(cand.name.upper(), cand.aliases)
+    return cand
+
+
 def clean_table_model(cand: Candidate, stats: Stats) -> Candidate | None:
     """Keep only clean one-token system names from NLP-progress result tables.
 
@@ -490,6 +498,7 @@ CLEANERS: dict[str, Callable[[Candidate, Stats], Candidate | None]] = {
     "hf_transformers_model": clean_hf_name,
     "nlpprogress_model": clean_table_model,
     "timm_model_family": clean_timm_family,
+    "tfds_dataset": clean_dataset_id,
 }
 
 
@@ -683,7 +692,9 @@ def plain_word(entry: Entry) -> bool:
     if not words or not all(is_everyday(w) for w in words):
         return False
     capitalised_compound = len(words) > 1 and all(w[0].isupper() for w in words)
-    return not (capitalised_compound and entry.type in ("dataset", "model"))
+    # a capitalised model name two origins list is a name ("Reformer": Papers with Code, transformers)
+    corroborated_model = entry.type == "model" and name[0].isupper() and len(entry.families) >= 2
+    return not (capitalised_compound and entry.type in ("dataset", "model") or corroborated_model)
 
 
 def shouted_word(entry: Entry) -> bool:

@@ -86,9 +86,11 @@ def lexicon_files(directory: Path = LEXICON_DIR) -> list[Path]:
 
 
 def _variants(surface: str, match: str) -> set[str]:
-    """The surface forms a name is matched in: as written, hyphens as spaces or removed,
-    and (case-insensitive entries) the plural."""
-    forms = {surface, surface.replace("-", " "), surface.replace("-", "")}
+    """The surface forms a name is matched in: as written, hyphens as spaces or removed, a
+    leading "The" in lower case ("the Pile" for "The Pile"), and (case-insensitive entries)
+    the plural."""
+    surface_forms = {surface, "the " + surface[4:]} if surface.startswith("The ") else {surface}
+    forms = {f for form in surface_forms for f in (form, form.replace("-", " "), form.replace("-", ""))}
     if match == "lower":
         forms |= {pluralise_phrase(form) for form in list(forms)}
     return {" ".join(form.split()) for form in forms if form.strip()}
@@ -113,7 +115,13 @@ class Lexicon:
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> "Lexicon":
         files = lexicon_files(directory)
-        entries = [entry for path in files for entry in read_lexicon_file(path)]
+        entries: list[LexiconEntry] = []
+        for path in files:
+            later = list(read_lexicon_file(path))
+            # a later file's alias takes its key from an earlier file's entry: curated.tsv's
+            # "retrieval-augmented generation" (alias RAG, a method) over generated.tsv's RAG model
+            claimed = {concept_key(alias) for entry in later for alias in entry.aliases}
+            entries = [entry for entry in entries if entry.key not in claimed] + later
         return cls(entries, fingerprint(*files))
 
     def canonical_key(self, key: str) -> str | None:

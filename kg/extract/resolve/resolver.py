@@ -33,6 +33,7 @@ from kg.keys import (
     is_bare_acronym,
     is_coined_name,
     pluralise_phrase,
+    singularise,
 )
 from kg.records import FIELDS, Concept, Mention, Paper, SpottedPaper
 from kg.schema import CONCEPT_TYPES, EVALUATES_ON, PROPOSES
@@ -68,7 +69,8 @@ class CorpusSettings:
 
     not_names: frozenset[str]
     generic_phrases: frozenset[str]
-    unnamed_type: str
+    unnamed_type: str | None
+    proposed_type: str | None
     type_order: tuple[str, ...]
     spellings: dict[str, str]
     relations: dict[str, Any]
@@ -86,6 +88,7 @@ class CorpusSettings:
                 not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
                 generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
                 unnamed_type=corpus["unnamed_type"],
+                proposed_type=corpus["proposed_type"],
                 spellings={str(k).lower(): str(v).lower() for k, v in corpus.get("spellings", {}).items()},
                 type_order=tuple(corpus["type_order"]),
                 relations=relations,
@@ -135,6 +138,19 @@ _Found = tuple[str, "str | None", int, "str | None"]
 
 
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+_NAME_PART_END = re.compile(r"(?<=[a-z])(?=v?\d)|(?<=\d)(?=[a-z])|(?=[-/ '._])")
+"""Where a coined name's leading part may end: "qwen|2.5", "albert|-xxlarge", "imagenet|v2"."""
+
+
+def name_families(key: str) -> list[str]:
+    """The leading parts of a coined name's key, longest first: the name it may be a version,
+    size or variant of.
+
+    >>> name_families("albert-xxlarge"), name_families("qwen2.5"), name_families("gpt-4o")
+    (['albert'], ['qwen2', 'qwen'], ['gpt-4', 'gpt'])
+    """
+    ends = sorted({m.start() for m in _NAME_PART_END.finditer(key)} - {0, len(key)}, reverse=True)
+    return [key[:end] for end in ends]
 
 
 def _strip_markup(text: str) -> str:
@@ -146,6 +162,18 @@ def _strip_markup(text: str) -> str:
     if not _MARKUP.search(text) and "$" not in text:
         return text
     return re.sub(r"[{}$]", "", _LATEX_COMMAND.sub("", text))
+
+
+def _singular_name(name: str, key: str) -> str:
+    """A concept's display name with its head in the singular, as its key has it: "foundation
+    models" is shown as "foundation model"; a name the key keeps plural stays.
+
+    >>> _singular_name("Foundation Models", "foundation model"), _singular_name("Synaps", "synaps")
+    ('Foundation Model', 'Synaps')
+    """
+    *head, last = name.split(" ")
+    singular = " ".join([*head, singularise(last)])
+    return singular if concept_key(singular) == key else name
 
 
 def _cue_forms(cue: str) -> list[str]:
@@ -469,8 +497,11 @@ class Resolver:
         votes: dict[str, Counter] = defaultdict(Counter)
         named: set[str] = set()
         coined: set[str] = set()
+        proposed: set[str] = set()
         for draft in drafts:
             named.add(draft.key)
+            if draft.rule in self.proposal_rules:
+                proposed.add(draft.key)
             if is_coined_name(draft.text) and concept_key(draft.text) == draft.key:
                 coined.add(draft.key)
             for label, weight in draft.votes:
@@ -491,14 +522,28 @@ class Resolver:
                 concept_type = "dataset" if entry.type == "benchmark" else entry.type
             elif sum(by_type.values()):
                 concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
-            elif key in coined and not is_bare_acronym(key.upper()):
-                # a coined name nothing types ("ClimaX"); a phrase of plain words nothing
-                # types ("natural language (NL)", "Exact Match (EM)") is no concept
+            elif key in coined and (family := self._family_entry(key)) is not None:
+                # a version, size or variant of a known name: "Qwen2.5", "ALBERT-xxlarge", "ImageNetV2"
+                concept_type, benchmark = ("dataset", True) if family.type == "benchmark" else (family.type, False)
+            elif key in proposed and self.settings.proposed_type:
+                # a name the paper introduces without saying what it is ("we propose KCL-London")
+                concept_type = self.settings.proposed_type
+            elif key in coined and not is_bare_acronym(key.upper()) and self.settings.unnamed_type:
+                # a coined name nothing types, when corpus.yaml gives it a type; a phrase of plain
+                # words nothing types ("natural language (NL)", "Exact Match (EM)") is no concept
                 concept_type = self.settings.unnamed_type
             else:
                 continue
             decided[key] = (concept_type, benchmark and concept_type == "dataset")
         return decided
+
+    def _family_entry(self, key: str):
+        """The lexicon entry of the known name a coined name is a version or variant of, if any
+        (its leading part, at least two characters: "qwen" for "qwen2.5")."""
+        for family in name_families(key):
+            if len(family) >= 2 and (entry := self.lexicon.entry(family)) is not None:
+                return entry
+        return None
 
     @staticmethod
     def _speak_for_the_authors(drafts: list[_Draft], proposed: set[tuple[str, str]]) -> None:
@@ -565,7 +610,7 @@ class Resolver:
                 name = entry.name
             else:
                 full = [f for f in forms if concept_key(f) == key] or list(forms)
-                name = max(sorted(full), key=lambda f: forms[f])
+                name = _singular_name(max(sorted(full), key=lambda f: forms[f]), key)
             aliases = sorted({f for f in forms if f != name}, key=lambda f: (f.casefold(), f))  # ties by the text: set order varies by process
             concepts[key] = Concept(
                 key=key, name=name, type=concept_type,
