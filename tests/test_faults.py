@@ -221,12 +221,18 @@ def test_a_full_disk_while_caching_is_one_line_and_the_cache_stays_usable(tmpfs,
     assert digests(out) == new and leftovers(out) == []
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C's default action, as a shell in a terminal gives it: a test run started in the
+    background by a script inherits SIGINT ignored, and kg (like Python) keeps an ignored SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
-    # 600 papers: seconds of extraction after the lock appears, so on a loaded machine the
-    # signal still lands mid-build (40 papers could finish before this process ran again)
+    # 600 papers: seconds of work after the lock appears, so the signal lands mid-build even
+    # when a loaded machine runs this process late
     many = small_input(tmp_path, 600)
     out = tmp_path / "out"
-    process = kg_build(str(many), "--out", str(out), "--jobs", "1", "--no-cache")
+    process = kg_build(str(many), "--out", str(out), "--jobs", "1", "--no-cache", preexec_fn=_as_in_a_terminal)
     assert wait_for(lambda: (out / ".kg-build.lock").exists() or process.poll() is not None)
     assert process.poll() is None, "the build ended before it could be interrupted"
     os.kill(process.pid, signal.SIGINT)
