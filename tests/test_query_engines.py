@@ -5,7 +5,7 @@ engine refuses what it must (writes on the embedded copy, reading the server's f
 from __future__ import annotations
 
 import shutil
-import time
+import json
 from pathlib import Path
 
 import pytest
@@ -82,15 +82,14 @@ def test_kg_query_answers_from_the_built_graph_without_a_server(seed_file):
     env = {"NEO4J_URI": "bolt://127.0.0.1:1", "KG_ENGINE": None}  # a server that is not there
     database_path(seed_file).unlink(missing_ok=True)
 
-    started = time.perf_counter()
     first = runner.invoke(main, ["query", "top_datasets", "--graph", str(seed_file)], env=env)
-    elapsed = time.perf_counter() - started
     again = runner.invoke(main, ["query", "top_datasets", "--graph", str(seed_file), "--format", "json"], env=env)
 
+    datasets = sum(1 for _, data in read_graph(seed_file).nodes(data=True) if data.get("type") == "dataset")
     assert first.exit_code == 0, first.output
-    assert "loading" in first.stderr and first.stdout.rstrip().endswith("(18 rows)")
-    assert elapsed < 20  # 5 s on an idle machine; the CI machine is shared
+    assert "loading" in first.stderr and first.stdout.rstrip().endswith(f"({min(datasets, 20)} rows)")
     assert again.exit_code == 0 and "loading" not in again.stderr  # the database was kept
+    assert len(json.loads(again.stdout)) == min(datasets, 20)
 
 
 def test_the_embedded_database_follows_the_graph_file(seed_file, tmp_path):
