@@ -57,7 +57,8 @@ def test_kullback_leibler_is_not_a_model():
 
 
 def test_a_modeling_task_is_not_a_benchmark():
-    concepts = _concepts("We study reward modeling for alignment and show that reward modeling improves with scale.")
+    concepts = _concepts("We investigate how to improve reward modeling (RM) with more inference compute. "
+                         "Our method outperforms existing methods in various RM benchmarks.")
     assert all(not c.benchmark and c.type != "dataset" for k, c in concepts.items() if "reward model" in k), concepts
 
 

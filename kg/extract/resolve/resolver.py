@@ -72,6 +72,7 @@ class CorpusSettings:
     unnamed_type: str | None
     proposed_type: str | None
     type_order: tuple[str, ...]
+    activity_heads: frozenset[str]
     spellings: dict[str, str]
     relations: dict[str, Any]
     fingerprint: str
@@ -91,6 +92,7 @@ class CorpusSettings:
                 proposed_type=corpus["proposed_type"],
                 spellings={str(k).lower(): str(v).lower() for k, v in corpus.get("spellings", {}).items()},
                 type_order=tuple(corpus["type_order"]),
+                activity_heads=frozenset(str(w).lower() for w in corpus["activity_heads"]),
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
@@ -525,6 +527,9 @@ class Resolver:
                 concept_type = "dataset" if entry.type == "benchmark" else entry.type
             elif sum(by_type.values()):
                 concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
+                if concept_type == "dataset" and key.rpartition(" ")[2] in self.settings.activity_heads:
+                    # "reward modeling" is a task where "RM benchmarks" vote it a benchmark
+                    concept_type, benchmark = "task", False
             elif key in coined and (family := self._family_entry(key)) is not None:
                 # a version, size or variant of a known name: "Qwen2.5", "ALBERT-xxlarge", "ImageNetV2"
                 concept_type, benchmark = ("dataset", True) if family.type == "benchmark" else (family.type, False)
