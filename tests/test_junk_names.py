@@ -25,3 +25,44 @@ def test_junk_from_the_5k_build_is_not_a_concept():
     assert not any("\\" in k or "$" in k or "{" in k for k in keys), keys
     assert not any(t[-1].isdigit() and " " in t and t.split()[0] == "ViT" for t in texts), texts
     assert "language modeling" in keys and "language modelling" not in keys
+
+
+def _concepts(abstract: str) -> dict:
+    return extract([Paper(id="j", title="A study", source="sample", abstract=abstract)]).resolution.concepts
+
+
+def test_inline_latex_is_stripped_from_every_key_and_name():
+    concepts = _concepts("We release F$^3$Set, a dataset of tennis shots, and H$_2$O3D for hand pose estimation. "
+                         "Our Echo-E$^3$Net is trained on F$^3$Set.")
+    assert not any(set("$^_{}\\") & set(key + concept.name) for key, concept in concepts.items()), concepts
+    assert "f3set" in concepts and concepts["f3set"].name == "F3Set"
+
+
+def test_metric_scores_are_not_glued_onto_names():
+    concepts = _concepts("RoBERTa-base 0.485 and MCD 8.59 on VCTK; PSNR 9.026 against SQuAD 2.0 and LLaMA 3.3.")
+    keys = set(concepts)
+    assert not any(k.split()[-1][:1].isdigit() and k.split()[0] in {"roberta", "mcd", "psnr"} for k in keys), keys
+    assert "squad 2.0" in keys and "llama 3.3" in keys
+
+
+def test_modality_words_are_not_datasets():
+    concepts = _concepts("We fuse LiDAR and camera inputs for 3D detection and evaluate on LiDAR point clouds.")
+    assert all(c.type not in ("dataset", "benchmark") for k, c in concepts.items() if k == "lidar"), concepts
+
+
+def test_kullback_leibler_is_not_a_model():
+    concepts = _concepts("We minimise the Integral Kullback-Leibler divergence between the two policies, "
+                         "a bound tighter than Kullback-Leibler (KL) regularisation.")
+    assert all(c.type != "model" for k, c in concepts.items() if "kullback" in k), concepts
+
+
+def test_a_modeling_task_is_not_a_benchmark():
+    concepts = _concepts("We investigate how to improve reward modeling (RM) with more inference compute. "
+                         "Our method outperforms existing methods in various RM benchmarks.")
+    assert all(not c.benchmark and c.type != "dataset" for k, c in concepts.items() if "reward model" in k), concepts
+
+
+def test_foundation_models_fold_to_one_singular_concept():
+    concepts = _concepts("Foundation models transfer well; we adapt a foundation model to radiology.")
+    assert [k for k in concepts if k.startswith("foundation")] in ([], ["foundation model"]), concepts
+    assert all(c.name.lower() == "foundation model" for k, c in concepts.items() if k.startswith("foundation"))

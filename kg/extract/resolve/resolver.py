@@ -72,6 +72,7 @@ class CorpusSettings:
     unnamed_type: str | None
     proposed_type: str | None
     type_order: tuple[str, ...]
+    activity_heads: frozenset[str]
     spellings: dict[str, str]
     relations: dict[str, Any]
     fingerprint: str
@@ -91,6 +92,7 @@ class CorpusSettings:
                 proposed_type=corpus["proposed_type"],
                 spellings={str(k).lower(): str(v).lower() for k, v in corpus.get("spellings", {}).items()},
                 type_order=tuple(corpus["type_order"]),
+                activity_heads=frozenset(str(w).lower() for w in corpus["activity_heads"]),
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
@@ -138,6 +140,7 @@ _Found = tuple[str, "str | None", int, "str | None"]
 
 
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+_INLINE_MATH = re.compile(r"\$([^$]*)\$")
 _NAME_PART_END = re.compile(r"(?<=[a-z])(?=v?\d)|(?<=\d)(?=[a-z])|(?=[-/ '._])")
 """Where a coined name's leading part may end: "qwen|2.5", "albert|-xxlarge", "imagenet|v2"."""
 
@@ -154,13 +157,15 @@ def name_families(key: str) -> list[str]:
 
 
 def _strip_markup(text: str) -> str:
-    """A long form without LaTeX, for its key: "$\\textbf{c}$hain-of-thought" names "chain-of-thought".
+    """A name without LaTeX, for its key and its display name: "$\\textbf{c}$hain-of-thought"
+    names "chain-of-thought"; inline math loses its super- and subscript marks ("F$^3$Set" is "F3Set").
 
-    >>> _strip_markup(r"$\\textbf{c}$hain-of-thought Distillation")
-    'chain-of-thought Distillation'
+    >>> _strip_markup(r"$\\textbf{c}$hain-of-thought Distillation"), _strip_markup("H$_2$O3D"), _strip_markup("F$^3$Set")
+    ('chain-of-thought Distillation', 'H2O3D', 'F3Set')
     """
     if not _MARKUP.search(text) and "$" not in text:
         return text
+    text = _INLINE_MATH.sub(lambda math: re.sub(r"[\^_\s]", "", math.group(1)), text)
     return re.sub(r"[{}$]", "", _LATEX_COMMAND.sub("", text))
 
 
@@ -390,7 +395,7 @@ class Resolver:
     def _key(self, text: str, abbreviations: dict[str, str]) -> str:
         """The concept key of a mention: through the paper's definition of a short form, then
         through the lexicon's names and aliases, else its own normalised text."""
-        key = abbreviations.get(defined_short_form(text, abbreviations) or text) or concept_key(text)
+        key = abbreviations.get(defined_short_form(text, abbreviations) or text) or concept_key(_strip_markup(text))
         if self.settings.spellings:
             key = " ".join(self.settings.spellings.get(word, word) for word in key.split(" "))
         return self.lexicon.canonical_key(key) or key
@@ -522,6 +527,9 @@ class Resolver:
                 concept_type = "dataset" if entry.type == "benchmark" else entry.type
             elif sum(by_type.values()):
                 concept_type = max(CONCEPT_TYPES, key=lambda t: (by_type[t], -order.index(t)))
+                if concept_type == "dataset" and key.rpartition(" ")[2] in self.settings.activity_heads:
+                    # "reward modeling" is a task where "RM benchmarks" vote it a benchmark
+                    concept_type, benchmark = "task", False
             elif key in coined and (family := self._family_entry(key)) is not None:
                 # a version, size or variant of a known name: "Qwen2.5", "ALBERT-xxlarge", "ImageNetV2"
                 concept_type, benchmark = ("dataset", True) if family.type == "benchmark" else (family.type, False)
@@ -609,8 +617,8 @@ class Resolver:
             elif entry is not None:
                 name = entry.name
             else:
-                full = [f for f in forms if concept_key(f) == key] or list(forms)
-                name = _singular_name(max(sorted(full), key=lambda f: forms[f]), key)
+                full = [f for f in forms if concept_key(_strip_markup(f)) == key] or list(forms)
+                name = _singular_name(_strip_markup(max(sorted(full), key=lambda f: forms[f])), key)
             aliases = sorted({f for f in forms if f != name}, key=lambda f: (f.casefold(), f))  # ties by the text: set order varies by process
             concepts[key] = Concept(
                 key=key, name=name, type=concept_type,
