@@ -28,7 +28,8 @@ from kg.neo4j.sync import (
     node_create_cypher,
     node_remove_cypher,
     node_update_cypher,
-    read_nodes_cypher,
+    read_labels_cypher,
+    read_properties_cypher,
     read_relationships_cypher,
     relationship_create_cypher,
     relationship_remove_cypher,
@@ -326,7 +327,7 @@ def test_cypher_names_only_whitelisted_labels_and_types():
     written += [cypher(relation) for relation in RELATIONS for cypher in
                 (relationship_create_cypher, relationship_update_cypher, relationship_remove_cypher,
                  read_relationships_cypher)]
-    written += [node_remove_cypher(), read_nodes_cypher()]
+    written += [node_remove_cypher(), read_labels_cypher(), read_properties_cypher()]
     for cypher in written:
         assert set(re.findall(r":`(\w+)`", cypher)) <= set(NODE_LABELS) | set(RELATIONS)
         assert "$rows" in cypher or cypher.startswith("MATCH")  # data only as parameters

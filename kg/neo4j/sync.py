@@ -80,24 +80,20 @@ RelationshipKey = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
-class StoredNode:
-    element_id: str
-    labels: frozenset[str]
-    properties: dict
+class Stored:
+    """A kg element as the database holds it (a relationship has no labels: None)."""
 
-
-@dataclass(frozen=True)
-class StoredRelationship:
     element_id: str
     properties: dict
+    labels: frozenset[str] | None = None
 
 
 @dataclass
 class DatabaseState:
     """The database's kg part as :func:`read_database` found it."""
 
-    nodes: dict[NodeKey, StoredNode] = field(default_factory=dict)
-    relationships: dict[RelationshipKey, StoredRelationship] = field(default_factory=dict)
+    nodes: dict[NodeKey, Stored] = field(default_factory=dict)
+    relationships: dict[RelationshipKey, Stored] = field(default_factory=dict)
     stray_nodes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Element ids of kg nodes that can never equal a graph node (no key, or a key not a
     string), per kind."""
@@ -144,42 +140,59 @@ def _names(names: Iterable[str]) -> str:
     return "".join(f":`{name}`" for name in names)
 
 
-def read_nodes_cypher() -> str:
-    """Every kg node: its element id, labels and properties."""
+READ_BATCH = 2_500
+"""Nodes read per query (their properties), and source papers per query reading relationships.
+Each query returns its rows as one list: a record per element would cost the client more than
+the data."""
+
+
+def read_labels_cypher() -> str:
+    """Every kg node's element id and labels, as one list."""
     kinds = " OR ".join(f"n{_names((kind,))}" for kind in NODE_KINDS)
-    return f"MATCH (n) WHERE {kinds} RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS properties"
+    return f"MATCH (n) WHERE {kinds} RETURN collect([elementId(n), labels(n)]) AS rows"
+
+
+def read_properties_cypher() -> str:
+    """The properties of the nodes whose element ids are ``$rows``, as one list."""
+    return "UNWIND $rows AS id MATCH (n) WHERE elementId(n) = id RETURN collect([id, properties(n)]) AS rows"
 
 
 def read_relationships_cypher(relation: str) -> str:
-    """Every kg relationship of one type between nodes of its endpoint kinds, with their keys."""
+    """The kg relationships of one type from the nodes whose element ids are ``$rows`` to nodes
+    of the type's target kind: element id, the endpoints' keys and properties, as one list."""
     source, target = RELATION_ENDPOINTS[relation]
-    return (f"MATCH (a{_names((source,))})-[r{_names((relation,))}]->(b{_names((target,))}) "
-            f"RETURN elementId(r) AS id, a.{NODE_KEYS[source]} AS source, b.{NODE_KEYS[target]} AS target, "
-            "properties(r) AS properties")
+    return (f"UNWIND $rows AS id MATCH (a{_names((source,))}) WHERE elementId(a) = id "
+            f"MATCH (a)-[r{_names((relation,))}]->(b{_names((target,))}) "
+            f"RETURN collect([elementId(r), a.{NODE_KEYS[source]}, b.{NODE_KEYS[target]}, properties(r)]) AS rows")
 
 
-def _records(session: Session, cypher: str) -> list:
-    return session.execute_read(lambda tx: list(tx.run(cypher)))
+def _rows(session: Session, cypher: str, rows: Sequence = ()) -> list:
+    return session.execute_read(lambda tx: tx.run(cypher, rows=_Rows(rows)).single(strict=True)["rows"])
 
 
-def read_database(session: Session) -> DatabaseState:
+def read_database(session: Session, batch_size: int = READ_BATCH) -> DatabaseState:
     """What the database's kg part holds (see :class:`DatabaseState`)."""
     state = DatabaseState()
-    for record in _records(session, read_nodes_cypher()):
-        labels = frozenset(record["labels"])
-        kind = PAPER.name if PAPER.name in labels else CONCEPT.name
-        key = record["properties"].get(NODE_KEYS[kind])
-        if isinstance(key, str):
-            state.nodes[(kind, key)] = StoredNode(record["id"], labels & set(NODE_LABELS), record["properties"])
-        else:
-            state.stray_nodes[kind].append(record["id"])
-    for relation in RELATIONS:
-        for record in sorted(_records(session, read_relationships_cypher(relation)), key=lambda r: r["id"]):
-            key = (relation, record["source"], record["target"])
-            if key in state.relationships or not all(isinstance(end, str) for end in key[1:]):
-                state.stray_relationships[relation].append(record["id"])
+    labelled = {element_id: frozenset(labels) for element_id, labels in _rows(session, read_labels_cypher())}
+    for ids in shards_of(sorted(labelled), batch_size):
+        for element_id, properties in _rows(session, read_properties_cypher(), ids):
+            labels = labelled[element_id]
+            kind = PAPER.name if PAPER.name in labels else CONCEPT.name
+            key = properties.get(NODE_KEYS[kind])
+            if isinstance(key, str):
+                state.nodes[(kind, key)] = Stored(element_id, properties, labels & set(NODE_LABELS))
             else:
-                state.relationships[key] = StoredRelationship(record["id"], record["properties"])
+                state.stray_nodes[kind].append(element_id)
+    for relation, (source, _) in RELATION_ENDPOINTS.items():
+        sources = sorted(element_id for element_id, labels in labelled.items() if source in labels)
+        found = [row for ids in shards_of(sources, batch_size)
+                 for row in _rows(session, read_relationships_cypher(relation), ids)]
+        for element_id, source_key, target_key, properties in sorted(found):
+            key = (relation, source_key, target_key)
+            if key in state.relationships or not isinstance(source_key, str) or not isinstance(target_key, str):
+                state.stray_relationships[relation].append(element_id)
+            else:
+                state.relationships[key] = Stored(element_id, properties)
     return state
 
 
@@ -285,39 +298,42 @@ def _grouped(rows_by_group: dict, counted_as, change: str, cypher) -> list[Write
     return [Write(counted_as(group), change, cypher(group), rows) for group, rows in sorted(rows_by_group.items())]
 
 
+def _compare(wanted: dict, stored: dict, unchanged: Counter) -> tuple[dict, dict, dict]:
+    """Split elements into created (wanted key → properties), updated (rows naming the element
+    id) and removed (element ids), each grouped: ``wanted`` maps a key to (group, kg labels or
+    None, properties), ``stored`` a key to :class:`Stored`. Keys start with the kind or type,
+    which ``unchanged`` and the removals count under."""
+    created, updated, removed = defaultdict(dict), defaultdict(list), defaultdict(list)
+    for key, (group, labels, properties) in wanted.items():
+        have = stored.get(key)
+        if have is None:
+            created[group][key] = properties
+        elif have.labels != labels or not same_properties(have.properties, properties):
+            updated[group].append({"id": have.element_id, "properties": properties})
+        else:
+            unchanged[key[0]] += 1
+    for key, have in sorted(stored.items()):
+        if key not in wanted:
+            removed[key[0]].append(have.element_id)
+    return created, updated, removed
+
+
 def difference(graph: nx.MultiDiGraph, state: DatabaseState) -> Difference:
     """The writes that make the database's kg part equal to ``graph`` (see the module docstring)."""
     diff = Difference()
-    wanted_nodes = graph_nodes(graph)
-    created, updated, removed = defaultdict(list), defaultdict(list), defaultdict(list)
-    for (kind, key), (labels, properties) in wanted_nodes.items():
-        stored = state.nodes.get((kind, key))
-        if stored is None:
-            created[labels].append(properties)
-        elif stored.labels != frozenset(labels) or not same_properties(stored.properties, properties):
-            updated[labels].append({"id": stored.element_id, "properties": properties})
-        else:
-            diff.unchanged[kind] += 1
-    for (kind, key), stored in sorted(state.nodes.items()):
-        if (kind, key) not in wanted_nodes:
-            removed[kind].append(stored.element_id)
-    for kind, element_ids in state.stray_nodes.items():
-        removed[kind].extend(element_ids)
-
-    wanted_relationships = graph_relationships(graph)
-    created_relationships, updated_relationships = defaultdict(list), defaultdict(list)
-    removed_relationships = defaultdict(list, {relation: list(ids) for relation, ids in state.stray_relationships.items()})
-    for (relation, source, target), properties in wanted_relationships.items():
-        stored = state.relationships.get((relation, source, target))
-        if stored is None:
-            created_relationships[relation].append({"source": source, "target": target, "properties": properties})
-        elif not same_properties(stored.properties, properties):
-            updated_relationships[relation].append({"id": stored.element_id, "properties": properties})
-        else:
-            diff.unchanged[relation] += 1
-    for key, stored in sorted(state.relationships.items()):
-        if key not in wanted_relationships:
-            removed_relationships[key[0]].append(stored.element_id)
+    wanted_nodes = {key: (labels, frozenset(labels), properties)
+                    for key, (labels, properties) in graph_nodes(graph).items()}
+    created, updated, removed = _compare(wanted_nodes, state.nodes, diff.unchanged)
+    created = {labels: list(rows.values()) for labels, rows in created.items()}
+    wanted_relationships = {key: (key[0], None, properties) for key, properties in graph_relationships(graph).items()}
+    created_relationships, updated_relationships, removed_relationships = _compare(
+        wanted_relationships, state.relationships, diff.unchanged)
+    created_relationships = {relation: [{"source": source, "target": target, "properties": properties}
+                                        for (_, source, target), properties in rows.items()]
+                             for relation, rows in created_relationships.items()}
+    for strays, removals in ((state.stray_nodes, removed), (state.stray_relationships, removed_relationships)):
+        for counted_as, element_ids in strays.items():
+            removals[counted_as].extend(element_ids)
 
     by_name = lambda name: name  # noqa: E731 - the group is already the kind or type
     by_kind = lambda labels: labels[0]  # noqa: E731 - a label set counts under its kind
@@ -357,8 +373,9 @@ class SyncSummary:
         def part(names: Sequence[str]) -> str:
             counts = [(change, getattr(self, change)) for change in CHANGES]
             total = ", ".join(f"{change} {sum(c[n] for n in names)}" for change, c in counts)
-            each = [f"{name} " + " ".join(f"{change} {c[name]}" for change, c in counts if c[name] and change != "unchanged")
-                    for name in names if any(c[name] for change, c in counts if change != "unchanged")]
+            written = [(change, c) for change, c in counts if change != "unchanged"]
+            each = [f"{name} " + " ".join(f"{change} {c[name]}" for change, c in written if c[name])
+                    for name in names if any(c[name] for _, c in written)]
             return total + (f" ({'; '.join(each)})" if each else "")
 
         return [
