@@ -52,10 +52,23 @@ def corpus_graph(papers: int) -> nx.MultiDiGraph:
     return assemble(extract(records))
 
 
-def empty(driver: Driver, database: str) -> None:
-    """Delete everything, in chunks so a large graph never needs one huge transaction."""
+def empty(driver: Driver, database: str) -> float:
+    """Delete everything, in chunks so a large graph never needs one huge transaction; seconds taken."""
+    started = time.perf_counter()
     with driver.session(database=database) as session:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    return time.perf_counter() - started
+
+
+def server(stack: ExitStack) -> tuple[Neo4jTarget, Driver]:
+    """The server NEO4J_URI names, else a local one started for the benchmark (stopped with
+    ``stack``), and a driver for it."""
+    target = Neo4jTarget.from_environment()
+    if target is None:
+        password = secrets.token_hex(12)
+        local = stack.enter_context(LocalNeo4j.start(password, heap="2g", page_cache="1g"))
+        target = Neo4jTarget(local.uri, local.user, password)
+    return target, stack.enter_context(GraphDatabase.driver(target.uri, auth=(target.user, target.password)))
 
 
 def naive_load(driver: Driver, target: Neo4jTarget, graph: nx.MultiDiGraph, rows: int) -> float:
@@ -88,13 +101,7 @@ def main() -> int:
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
 
     with ExitStack() as stack:
-        target = Neo4jTarget.from_environment()
-        if target is None:
-            password = secrets.token_hex(12)
-            server = stack.enter_context(LocalNeo4j.start(password, heap="2g", page_cache="1g"))
-            target = Neo4jTarget(server.uri, server.user, password)
-        driver = stack.enter_context(GraphDatabase.driver(target.uri, auth=(target.user, target.password)))
-
+        target, driver = server(stack)
         for _ in range(args.warmups):  # JIT, query plans, page cache
             empty(driver, target.database)
             export_graph(graph, target, args.batch_size)

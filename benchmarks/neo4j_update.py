@@ -27,7 +27,6 @@ import argparse
 import gzip
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -40,7 +39,6 @@ from itertools import islice
 from pathlib import Path
 
 import networkx as nx
-from neo4j import Driver, GraphDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,11 +46,11 @@ from kg.build import assemble  # noqa: E402
 from kg.export.node_link import write_node_link  # noqa: E402
 from kg.extract import extract  # noqa: E402
 from kg.neo4j.connection import Neo4jTarget  # noqa: E402
-from kg.neo4j.server import LocalNeo4j  # noqa: E402
 from kg.neo4j.sync import export_graph  # noqa: E402
 from kg.read import ReadLog  # noqa: E402
 from kg.read.formats import parse_jsonl  # noqa: E402
 from kg.schema import NODE_KINDS, RELATIONS  # noqa: E402
+from neo4j_export import empty, server  # noqa: E402  (benchmarks/, the folder this script runs from)
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "arxiv-cs-2025.jsonl.gz"
 BASELINE = "866bb6a"
@@ -76,14 +74,6 @@ def build(papers: int, cache: Path) -> nx.MultiDiGraph:
     with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
         records = list(parse_jsonl(islice(lines, papers), str(CORPUS), ReadLog()))
     return assemble(extract(records, cache_path=cache))
-
-
-def empty(driver: Driver, database: str) -> float:
-    """Delete everything, in chunks so a large graph never needs one huge transaction; seconds taken."""
-    started = time.perf_counter()
-    with driver.session(database=database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    return time.perf_counter() - started
 
 
 def baseline_tree(revision: str, folder: Path) -> Path:
@@ -126,13 +116,7 @@ def main() -> int:
         write_node_link(update, graph_files["update"])
         tree = baseline_tree(args.baseline, folder / "baseline")
 
-        target = Neo4jTarget.from_environment()
-        if target is None:
-            password = secrets.token_hex(12)
-            server = stack.enter_context(LocalNeo4j.start(password, heap="2g", page_cache="1g"))
-            target = Neo4jTarget(server.uri, server.user, password)
-        driver = stack.enter_context(GraphDatabase.driver(target.uri, auth=(target.user, target.password)))
-
+        target, driver = server(stack)
         difference, rerun, full, swept = [], [], [], []
         for _ in range(args.runs):
             empty(driver, target.database)
