@@ -240,12 +240,6 @@ SINK_EDGE_TYPES = {WEIGHT: FLOAT, DIRECTED: BOOL}
 LEAN_OMITTED = frozenset({ABSTRACT, FIELDS, STARTS, ENDS, TEXTS, SENTENCES, RULES, TRIGGERS})
 """What ``--lean`` leaves out of the file exports: abstracts and the per-mention evidence
 (``mention_count`` stays). A lean file reads back with these properties missing."""
-NEO4J_BUILD = "kg_build"
-SINK_NEO4J_EXTRAS = {
-    NEO4J_BUILD: "Neo4j only, on every node and relationship an export writes: that export's id. "
-                 "The export then removes the Paper/Concept nodes and kg relationships it did not write "
-                 "(mark and sweep), so the database equals the graph.",
-}
 SINK_RENAMED = {ID: "paper_id"}
 """File sinks write these properties under another name: in GraphML and node-link JSON the
 node's own id (``paper:…``) is ``id``, and Gephi takes an attribute named ``id`` for it."""

@@ -20,7 +20,7 @@ import pytest
 from neo4j import Driver, GraphDatabase
 
 from kg.neo4j.connection import Neo4jTarget
-from kg.schema import CONCEPT, NEO4J_BUILD, NODE_KEYS, PAPER, RELATIONS, node_id
+from kg.schema import CONCEPT, NODE_KEYS, PAPER, RELATIONS, node_id
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGE = "neo4j:5.26-community"
@@ -93,7 +93,7 @@ def empty_database(neo4j_driver: Driver, neo4j_target: Neo4jTarget) -> Neo4jTarg
 
 
 def database_graph(driver: Driver, database: str) -> tuple[nx.MultiDiGraph, dict[str, tuple[str, ...]]]:
-    """kg's part of the database read back as a canonical graph (``kg_build`` dropped), and
+    """kg's part of the database read back as a canonical graph, and
     each node's labels, sorted, to compare with ``kg.schema.node_labels``."""
     graph, labels = nx.MultiDiGraph(), {}
     nodes, _, _ = driver.execute_query(
@@ -101,7 +101,7 @@ def database_graph(driver: Driver, database: str) -> tuple[nx.MultiDiGraph, dict
         database_=database)
     for record in nodes:
         kind = PAPER.name if PAPER.name in record["labels"] else CONCEPT.name
-        properties = {k: v for k, v in record["properties"].items() if k != NEO4J_BUILD}
+        properties = record["properties"]
         node = node_id(kind, properties[NODE_KEYS[kind]])
         graph.add_node(node, kind=kind, **properties)
         labels[node] = tuple(sorted(record["labels"]))
@@ -111,8 +111,7 @@ def database_graph(driver: Driver, database: str) -> tuple[nx.MultiDiGraph, dict
         "properties(r) AS properties", types=list(RELATIONS), database_=database)
     for record in edges:
         target = node_id(PAPER.name if record["to_paper"] else CONCEPT.name, record["target"])
-        properties = {k: v for k, v in record["properties"].items() if k != NEO4J_BUILD}
-        graph.add_edge(node_id(PAPER.name, record["source"]), target, key=record["type"], **properties)
+        graph.add_edge(node_id(PAPER.name, record["source"]), target, key=record["type"], **record["properties"])
     return graph, labels
 
 

@@ -24,12 +24,16 @@ from kg.extract import extract
 from kg.neo4j.connection import Neo4jTarget
 from kg.neo4j.sync import (
     BATCH_SIZE,
-    create_node_cypher,
-    create_relationship_cypher,
     export_graph,
-    node_cypher,
-    relationship_cypher,
-    sweep_cypher,
+    node_create_cypher,
+    node_remove_cypher,
+    node_update_cypher,
+    read_labels_cypher,
+    read_properties_cypher,
+    read_relationships_cypher,
+    relationship_create_cypher,
+    relationship_remove_cypher,
+    relationship_update_cypher,
 )
 from kg.records import Paper
 from kg.schema import NODE_LABELS, RELATIONS, node_labels
@@ -50,9 +54,22 @@ def later_graph(seed_papers: list[Paper]) -> nx.MultiDiGraph:
 
 
 def assert_database_equals(driver, target: Neo4jTarget, graph: nx.MultiDiGraph) -> None:
+    """The kg part equals the graph (labels kg does not declare are the user's, and stay)."""
     stored, labels = database_graph(driver, target.database)
     assert graph_contents(stored) == graph_contents(graph)
-    assert labels == {node: tuple(sorted(node_labels(attrs))) for node, attrs in graph.nodes(data=True)}
+    kg_labels = {node: tuple(label for label in stored_labels if label in NODE_LABELS)
+                 for node, stored_labels in labels.items()}
+    assert kg_labels == {node: tuple(sorted(node_labels(attrs))) for node, attrs in graph.nodes(data=True)}
+    counted, _, _ = driver.execute_query(  # reading back into a graph would merge duplicates
+        "MATCH (:Paper)-[r]->(b) WHERE type(r) IN $types AND (b:Paper OR b:Concept) RETURN count(r) AS n",
+        types=list(RELATIONS), database_=target.database)
+    assert counted[0]["n"] == graph.number_of_edges()
+
+
+def changes(summary) -> dict:
+    """A summary's non-zero created / updated / removed counts, per kind or type."""
+    return {change: dict(+getattr(summary, change)) for change in ("created", "updated", "removed")
+            if +getattr(summary, change)}
 
 
 def element_ids(driver, target: Neo4jTarget) -> dict:
@@ -83,11 +100,10 @@ def test_second_export_changes_nothing(neo4j_driver, empty_database, seed_graph)
 
     summary = export_graph(seed_graph, empty_database)
 
-    assert not summary.changed
+    assert not summary.changed and summary.written == 0
     assert sum(summary.unchanged.values()) == seed_graph.number_of_nodes() + seed_graph.number_of_edges()
-    after = element_ids(neo4j_driver, empty_database)
-    strip = lambda ids: {k: {p: v for p, v in props.items() if p != "kg_build"} for k, props in ids.items()}
-    assert strip(after) == strip(before)  # same elements (same ids), same properties
+    assert summary.read == seed_graph.number_of_nodes() + seed_graph.number_of_edges()
+    assert element_ids(neo4j_driver, empty_database) == before  # same elements (same ids), same properties
 
 
 def test_later_build_adds_updates_and_removes(neo4j_driver, empty_database, seed_graph, later_graph):
@@ -103,19 +119,85 @@ def test_later_build_adds_updates_and_removes(neo4j_driver, empty_database, seed
     assert_database_equals(neo4j_driver, empty_database, seed_graph)
 
 
-def test_export_fixes_what_others_changed(neo4j_driver, empty_database, seed_graph):
-    """Stray properties, labels, kg-typed relationships and nodes are put back to the graph."""
+def _a_paper(graph: nx.MultiDiGraph, with_uses: bool = False) -> str:
+    """The first paper (by node id) of ``graph``, with a USES relationship if asked."""
+    return next(node for node in sorted(graph) if graph.nodes[node]["kind"] == "Paper"
+                and (not with_uses or any(key == "USES" for _, _, key in graph.out_edges(node, keys=True))))
+
+
+def test_a_changed_property_updates_that_node_only(neo4j_driver, empty_database, seed_graph):
     export_graph(seed_graph, empty_database)
+    changed = seed_graph.copy()
+    changed.nodes[_a_paper(changed)]["title"] = "A title changed by a later build"
+    concept = next(node for node in sorted(changed) if changed.nodes[node]["kind"] == "Concept")
+    changed.nodes[concept]["aliases"] = [*changed.nodes[concept]["aliases"], "another alias"]
+
+    summary = export_graph(changed, empty_database)
+
+    assert changes(summary) == {"updated": {"Paper": 1, "Concept": 1}}
+    assert_database_equals(neo4j_driver, empty_database, changed)
+    assert not export_graph(changed, empty_database).changed
+
+
+def test_an_added_and_a_removed_paper_create_and_remove_only_theirs(neo4j_driver, empty_database, seed_graph):
+    export_graph(seed_graph, empty_database)
+    changed = seed_graph.copy()
+    gone = _a_paper(changed)
+    gone_relationships = Counter(key for *_, key in changed.in_edges(gone, keys=True))
+    gone_relationships.update(key for *_, key in changed.out_edges(gone, keys=True))
+    changed.remove_node(gone)
+    concept = next(node for node in sorted(changed) if changed.nodes[node]["kind"] == "Concept")
+    changed.add_node("paper:2501.00009", kind="Paper", id="2501.00009", title=TRICKY_TITLE, abstract="New.",
+                     source="test", authors=["O'Brien"], categories=["cs.LG"], code_links=[])
+    changed.add_edge("paper:2501.00009", concept, key="USES", mention_count=1, fields=["abstract"], starts=[0],
+                     ends=[3], texts=["New"], sentences=["New."], rules=["test"], triggers=[""])
+
+    summary = export_graph(changed, empty_database)
+
+    assert changes(summary) == {"created": {"Paper": 1, "USES": 1},
+                                "removed": {"Paper": 1, **gone_relationships}}
+    assert_database_equals(neo4j_driver, empty_database, changed)
+
+
+def test_a_changed_relation_type_is_the_old_removed_and_the_new_created(neo4j_driver, empty_database, seed_graph):
+    export_graph(seed_graph, empty_database)
+    changed = seed_graph.copy()
+    paper = _a_paper(changed, with_uses=True)
+    concept = next(target for _, target, key in sorted(changed.out_edges(paper, keys=True)) if key == "USES"
+                   and not changed.has_edge(paper, target, key="PROPOSES"))
+    changed.add_edge(paper, concept, key="PROPOSES", **changed.edges[paper, concept, "USES"])
+    changed.remove_edge(paper, concept, key="USES")
+
+    summary = export_graph(changed, empty_database)
+
+    assert changes(summary) == {"created": {"PROPOSES": 1}, "removed": {"USES": 1}}
+    assert_database_equals(neo4j_driver, empty_database, changed)
+
+
+def test_export_repairs_what_others_changed_and_leaves_their_own_data(neo4j_driver, empty_database, seed_graph):
+    """Foreign properties, a value of another type, a missing label, a duplicate kg relationship
+    and a stray kg node are put back to the graph; the user's own nodes, labels and
+    relationships of other types stay."""
+    export_graph(seed_graph, empty_database)
+    paper = seed_graph.nodes[_a_paper(seed_graph, with_uses=True)]["id"]
     neo4j_driver.execute_query(
-        "MATCH (p:Paper) WITH p ORDER BY p.id LIMIT 1 SET p.extra = 1, p.title = 'changed' "
-        "WITH p MATCH (c:Concept) WITH p, c ORDER BY c.key LIMIT 1 "
-        "SET c:Benchmark REMOVE c.aliases CREATE (p)-[:USES {note: 'stray'}]->(c) "
-        "CREATE (:Paper {id: 'not-in-graph'})", database_=empty_database.database)
+        "MATCH (p:Paper {id: $paper}) SET p.extra = 1, p.title = 'changed', p:Mine "
+        "WITH p MATCH (p)-[u:USES]->(c:Concept) WITH p, u, c ORDER BY c.key LIMIT 1 "
+        "SET u.note = 'stray', c.paper_count = toFloat(c.paper_count), c:Benchmark "
+        "CREATE (p)-[:USES {note: 'duplicate'}]->(c), (p)-[:LIKES]->(c) "
+        "CREATE (:Paper {title: 'no id'}), (:Paper {id: 'not-in-graph'}), (:Mine {id: 'x'})-[:USES]->(:Mine)",
+        paper=paper, database_=empty_database.database)
 
     summary = export_graph(seed_graph, empty_database)
 
+    assert changes(summary) == {"updated": {"Paper": 1, "Concept": 1, "USES": 1},
+                                "removed": {"Paper": 2, "USES": 1}}
     assert_database_equals(neo4j_driver, empty_database, seed_graph)
-    assert summary.updated["Paper"] == 1 and summary.updated["Concept"] == 1 and summary.removed["Paper"] == 1
+    kept, _, _ = neo4j_driver.execute_query(
+        "MATCH (p:Paper:Mine {id: $paper})-[:LIKES]->(:Concept) MATCH (:Mine)-[u:USES]->(:Mine) "
+        "RETURN count(*) AS n", paper=paper, database_=empty_database.database)
+    assert kept[0]["n"] == 1
+    assert not export_graph(seed_graph, empty_database).changed
 
 
 @pytest.mark.parametrize("older_build", [True, False], ids=["sync", "first-load"])
@@ -143,9 +225,10 @@ def test_killed_export_then_rerun_equals_uninterrupted(neo4j_driver, empty_datab
     stored, _ = database_graph(neo4j_driver, empty_database.database)
     assert graph_contents(stored) != graph_contents(later_graph)  # really interrupted halfway
 
-    export_graph(later_graph, empty_database)
+    repair = export_graph(later_graph, empty_database)
 
     assert_database_equals(neo4j_driver, empty_database, later_graph)
+    assert repair.changed and not export_graph(later_graph, empty_database).changed
 
 
 def test_cli_export_reads_a_graph_file_and_reports(neo4j_driver, empty_database, tmp_path: Path):
@@ -240,17 +323,19 @@ def test_cli_export_of_an_unrelated_graph_is_one_line_and_exit_2_and_replace_all
 
 
 def test_cypher_names_only_whitelisted_labels_and_types():
-    written = [node_cypher(labels) for labels in (("Paper",), ("Concept", "Dataset", "Benchmark"))]
-    written += [create_node_cypher(labels) for labels in (("Paper",), ("Concept", "Dataset", "Benchmark"))]
-    written += [cypher(relation) for relation in RELATIONS
-                for cypher in (relationship_cypher, create_relationship_cypher)]
-    written += [sweep_cypher(name) for name in (*RELATIONS, "Paper", "Concept")]
+    label_sets = (("Paper",), ("Concept", "Dataset", "Benchmark"))
+    written = [cypher(labels) for labels in label_sets for cypher in (node_create_cypher, node_update_cypher)]
+    written += [cypher(relation) for relation in RELATIONS for cypher in
+                (relationship_create_cypher, relationship_update_cypher, relationship_remove_cypher,
+                 read_relationships_cypher)]
+    written += [node_remove_cypher(), read_labels_cypher(), read_properties_cypher()]
     for cypher in written:
         assert set(re.findall(r":`(\w+)`", cypher)) <= set(NODE_LABELS) | set(RELATIONS)
+        assert "$rows" in cypher or cypher.startswith("MATCH")  # data only as parameters
     for evil in (("Paper", "Evil` DETACH DELETE n //"), ("Concept", "Method", "Evil")):
-        for cypher in (node_cypher, create_node_cypher):
+        for cypher in (node_create_cypher, node_update_cypher):
             with pytest.raises(ValueError):
                 cypher(evil)
-    for cypher in (relationship_cypher, create_relationship_cypher):
+    for cypher in (relationship_create_cypher, relationship_update_cypher, relationship_remove_cypher):
         with pytest.raises(ValueError):
             cypher("USES`]->() DETACH DELETE a //")
