@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import GraphFileError, InputError, KgError
+from kg.schema import CONCEPT, MENTION_LABELS, PAPER, PAPER_CONCEPT_RELATIONS
 
 AUDIT = Path(__file__).resolve().parent / "data" / "audit"
 DRAW_FILE = AUDIT / "concepts.jsonl"
@@ -45,8 +46,7 @@ GROUP_SIZE = 200
 SEED = 13
 CONTEXTS = 3
 SNIPPET_CHARS = 240
-PAPER_EDGES = {"PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "COMPARES_WITH", "MENTIONS"}
-TYPES = ("method", "model", "dataset", "benchmark", "task")
+TYPES = MENTION_LABELS  # what a judge may name as the right type: the four concept types and benchmark
 # Acceptance 4 of issue 13: real concepts / right types among all, per group.
 TARGETS = {"most-shared": (0.95, 0.90), "random": (0.90, 0.85)}
 
@@ -93,12 +93,12 @@ def read_graph(path: Path) -> dict:
 
 def draw(graph: dict, commit: str, graph_name: str) -> list[dict]:
     """The header record and the drawn concepts, most-shared first, each with its contexts."""
-    concepts = {n["id"]: n for n in graph["nodes"] if "Concept" in n.get("labels", ())}
+    concepts = {n["id"]: n for n in graph["nodes"] if CONCEPT.name in n.get("labels", ())}
     if not concepts:
         raise GraphFileError(f"{graph_name}: holds no concept")
     evidence: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for edge in graph["links"]:
-        if edge.get("key") in PAPER_EDGES and edge["target"] in concepts and edge.get("sentences"):
+        if edge.get("key") in PAPER_CONCEPT_RELATIONS and edge["target"] in concepts and edge.get("sentences"):
             mentions = list(zip(edge["fields"], edge["sentences"], edge["texts"]))
             _, sentence, text = next((m for m in mentions if m[0] == "abstract"), mentions[0])
             evidence[edge["target"]][edge["source"]] = (sentence, text)
@@ -107,7 +107,7 @@ def draw(graph: dict, commit: str, graph_name: str) -> list[dict]:
     ranked = sorted(concepts.values(), key=lambda n: (-n["paper_count"], n["key"]))
     top, rest = ranked[:GROUP_SIZE], sorted(ranked[GROUP_SIZE:], key=lambda n: n["key"])
     drawn = random.Random(SEED).sample(rest, min(GROUP_SIZE, len(rest)))
-    papers = sum(1 for n in graph["nodes"] if "Paper" in n.get("labels", ()))
+    papers = sum(1 for n in graph["nodes"] if PAPER.name in n.get("labels", ()))
     records = [{"build": {"commit": commit, "graph": graph_name, "papers": papers,
                           "concepts": len(concepts), "seed": SEED}}]
     for group, nodes in (("most-shared", top), ("random", drawn)):
