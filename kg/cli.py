@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -42,6 +43,33 @@ def _fields(values: tuple[str, ...]) -> dict[str, str]:
 
 def _report_problem(problem: ReadProblem) -> None:
     click.echo(f"skipped {problem}", err=True)
+
+
+class _Share(click.FloatRange):
+    """A share of the papers: a number from 0 to 1; "nan" is not one (click's range lets it through)."""
+
+    def convert(self, value, param, ctx):
+        share = super().convert(value, param, ctx)
+        if share != share:
+            self.fail(f"{value!r} is not a number from 0 to 1", param, ctx)
+        return share
+
+
+def _named_node(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--focus: a name with something in it (an empty one would silently show the whole graph)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("empty; give a node id such as 'concept:bert', an arXiv id, a concept name or a title")
+    return value
+
+
+_JAVA_SIZE = re.compile(r"[1-9][0-9]*[kKmMgG]?")
+
+
+def _java_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--heap: a size Java's -Xmx takes (512m, 4g), checked before a server is started for nothing."""
+    if not _JAVA_SIZE.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a Java heap size such as 512m or 4g")
+    return value
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
@@ -131,7 +159,7 @@ def main() -> None:
 @file_options
 @click.option("--top-k", type=click.IntRange(0), default=10, show_default=True,
               help="RELATED_TO links kept per paper (0: none).")
-@click.option("--max-concept-share", type=click.FloatRange(0, 1), default=0.25, show_default=True,
+@click.option("--max-concept-share", type=_Share(0, 1), default=0.25, show_default=True,
               help="A concept in a larger share of the papers does not link them.")
 @click.option("--curation", "curation_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Curation file of corrections to the concepts (merge, rename, split, drop, retype, aliases). "
@@ -279,7 +307,7 @@ def _words(values: tuple[str, ...]) -> list[str]:
 @click.argument("graph_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Page to write (default: GRAPH_FILE with the suffix .html).")
-@click.option("--focus", metavar="NODE", help="Show only the neighbourhood of NODE: a node id, arXiv id, "
+@click.option("--focus", metavar="NODE", callback=_named_node, help="Show only the neighbourhood of NODE: a node id, arXiv id, "
               "concept name or alias, or exact paper title.")
 @click.option("--depth", type=click.IntRange(1), default=1, show_default=True, help="Links followed from --focus.")
 @click.option("--top", type=click.IntRange(0), default=None,
@@ -585,7 +613,8 @@ _data_option = click.option("--data", type=click.Path(path_type=Path), default=N
 @neo4j.command("start")
 @_data_option
 @click.option("--port", type=click.IntRange(1, 65535), default=7687, show_default=True, help="Bolt port.")
-@click.option("--heap", default="1g", show_default=True, help="Java heap of the server.")
+@click.option("--heap", default="1g", show_default=True, callback=_java_size,
+              help="Java heap of the server (as -Xmx takes it: 512m, 4g).")
 def neo4j_start(data: Path | None, port: int, heap: str) -> None:
     """Start the local Neo4j in the background, wait until it answers, print its URI."""
     from kg.errors import LauncherError

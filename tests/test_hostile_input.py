@@ -398,3 +398,45 @@ def test_docker_compose_requires_a_password_and_keeps_it_off_the_command_line():
     check = " ".join(service["healthcheck"]["test"])
     assert "cypher-shell" in check and " -p" not in check and "--password" not in check and "NEO4J_AUTH" not in check
     assert ":-" not in (ROOT / "docker-compose.yml").read_text()  # no ${VAR:-default} anywhere
+
+
+@pytest.mark.parametrize("args", [
+    ("top_datasets", "-p", "limit=99999999999999999999"),
+    ("top_datasets", "-p", "limit=-9223372036854775809"),
+    ("--cypher", "RETURN $x AS x", "-p", "x:=99999999999999999999"),
+    ("--cypher", "RETURN $x AS x", "-p", 'x:=[1, {"n": 9223372036854775808}]'),
+], ids=["named", "named-negative", "ad-hoc", "ad-hoc-nested"])
+def test_an_integer_no_cypher_engine_holds_is_a_usage_error_before_any_engine(tmp_path, args):
+    graph = tmp_path / "graph.json"
+    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+    code, stdout, stderr = run_kg("query", *args, "--graph", str(graph))
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith("kg: error: parameter ") and stderr.count("\n") == 1, stderr
+    assert "outside the 64-bit integer range a Cypher parameter holds" in stderr
+    assert not (tmp_path / "graph.lbdb").exists()  # refused before the embedded database was loaded
+
+
+def test_the_largest_64_bit_integer_is_still_a_valid_parameter(tmp_path):
+    graph = tmp_path / "graph.json"
+    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+    code, stdout, stderr = run_kg("query", "--cypher", "RETURN $x AS x", "-p", "x:=9223372036854775807",
+                                  "--graph", str(graph), "--format", "json")
+    assert code == 0, stderr
+    assert json.loads(stdout) == [{"x": 9223372036854775807}]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("build", str(ROOT / "seeds"), "--max-concept-share", "nan"), "Invalid value for '--max-concept-share': 'nan' is not a number from 0 to 1"),
+    (("html", "GRAPH", "--focus", ""), "Invalid value for '--focus': empty; give a node id"),
+    (("html", "GRAPH", "--focus", "   "), "Invalid value for '--focus': empty; give a node id"),
+    (("neo4j", "start", "--heap", "banana"), "Invalid value for '--heap': 'banana' is not a Java heap size"),
+    (("neo4j", "start", "--heap", "0g"), "Invalid value for '--heap': '0g' is not a Java heap size"),
+], ids=["nan-share", "empty-focus", "blank-focus", "heap-word", "heap-zero"])
+def test_a_nan_share_an_empty_focus_and_a_wrong_heap_are_usage_errors(tmp_path, args, message):
+    graph = tmp_path / "graph.json"
+    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+    args = tuple(str(graph) if arg == "GRAPH" else arg for arg in args)
+    code, stdout, stderr = run_kg(*args)
+    assert code == 2, stderr
+    assert message in stderr
+    assert list(tmp_path.iterdir()) == [graph]  # nothing written, no server started

@@ -39,6 +39,9 @@ _PARSERS = {
     "concept": str,  # resolved to keys by kg.query.run, which needs the engine
 }
 CONCEPT_TYPE = "concept"
+CYPHER_INT_RANGE = (-2**63, 2**63 - 1)
+"""The integers a Cypher parameter can hold (64-bit, on both engines): a value outside is a
+usage error here, not an engine's cryptic cast failure."""
 ENGINES = ("embedded", "neo4j")
 """Where a named query can run: the embedded engine (:mod:`kg.query.embedded`) or a Neo4j server."""
 
@@ -56,9 +59,11 @@ class Parameter:
 
     def parse(self, text: str) -> Any:
         try:
-            return _PARSERS[self.type](text)
+            value = _PARSERS[self.type](text)
         except ValueError:
             raise QueryError(f"parameter {self.name}: {text!r} is not {self.type}") from None
+        _check_int_range(self.name, value)
+        return value
 
     def usage(self) -> str:
         return f"{self.name}={self.value}" if self.required else f"[{self.name}={self.value}]"
@@ -168,9 +173,30 @@ def adhoc_parameters(given: Mapping[str, str]) -> dict[str, Any]:
                 values[key[:-1]] = json.loads(text)
             except ValueError:
                 raise QueryError(f"parameter {key[:-1]}: {text!r} is not JSON") from None
+            _check_int_range(key[:-1], values[key[:-1]])
         else:
             values[key] = text
     return values
+
+
+def _check_int_range(name: str, value: Any) -> None:
+    """:class:`QueryError` if ``value`` is, or holds (in a list or map), an integer outside
+    :data:`CYPHER_INT_RANGE`.
+
+    >>> _check_int_range("ids", [1, {"n": 2**63}])
+    Traceback (most recent call last):
+    kg.errors.QueryError: parameter ids: 9223372036854775808 is outside the 64-bit integer range a Cypher parameter holds
+    """
+    if isinstance(value, list):
+        for item in value:
+            _check_int_range(name, item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_int_range(name, item)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        low, high = CYPHER_INT_RANGE
+        if not low <= value <= high:
+            raise QueryError(f"parameter {name}: {value} is outside the 64-bit integer range a Cypher parameter holds")
 
 
 def typed_value_hint(given: Mapping[str, str]) -> str:
