@@ -237,6 +237,14 @@ SINK_EDGE_EXTRAS = {
                 "true for the paper-concept relations",
 }
 SINK_EDGE_TYPES = {WEIGHT: FLOAT, DIRECTED: BOOL}
+CYJS_VALUE, CYJS_KEY = "value", "key"
+CYJS_EXTRAS = {
+    "directed": "cyjs, top level: true (the graph is directed; RELATED_TO says directed false on its edges)",
+    "multigraph": "cyjs, top level: true (a paper and a concept may be linked by more than one relation type)",
+    CYJS_VALUE: "cyjs node data: the node id again (NetworkX's cytoscape_graph takes the node from it)",
+    CYJS_KEY: "cyjs edge data: the relation type (NetworkX's multigraph edge key, as in kg's graph)",
+}
+"""What ``graph.cyjs`` adds so that ``networkx.cytoscape_graph`` rebuilds kg's MultiDiGraph."""
 LEAN_OMITTED = frozenset({ABSTRACT, FIELDS, STARTS, ENDS, TEXTS, SENTENCES, RULES, TRIGGERS})
 """What ``--lean`` leaves out of the file exports: abstracts and the per-mention evidence
 (``mention_count`` stays). A lean file reads back with these properties missing."""

@@ -138,6 +138,49 @@ def test_networkx_and_igraph_read_graphml_with_equal_counts_and_no_nan_where_kg_
     assert set(loaded.vs["label"]) == {attrs["label"] for attrs in node_display(graph).values()}
 
 
+def test_networkx_reads_cyjs_back_into_kgs_graph(seeds):
+    graph, out = seeds
+    back = nx.cytoscape_graph(json.loads((out / "graph.cyjs").read_text(encoding="utf-8")))
+    assert isinstance(back, nx.MultiDiGraph)
+    assert set(back.nodes) == set(graph.nodes)
+    assert sorted(back.edges(keys=True)) == sorted(graph.edges(keys=True))
+    for node, attrs in graph.nodes(data=True):
+        read = back.nodes[node]
+        assert read["label"] == node_display(graph)[node]["label"]
+        assert {name: read.get(name) for name in ("paper_count", "benchmark", "aliases") if name in attrs} == \
+               {name: attrs[name] for name in ("paper_count", "benchmark", "aliases") if name in attrs}
+    for source, target, relation, attrs in graph.edges(keys=True, data=True):
+        assert back.edges[source, target, relation]["weight"] == edge_weight(relation, attrs)
+
+
+def test_pandas_networkx_and_igraph_read_the_csv_tables_with_equal_counts_and_typed_values(seeds):
+    import pandas
+
+    graph, out = seeds
+    nodes, edges = pandas.read_csv(out / "nodes.csv"), pandas.read_csv(out / "edges.csv")
+    assert (len(nodes), len(edges)) == (graph.number_of_nodes(), graph.number_of_edges())
+    concepts = nodes[nodes["labels"].str.startswith(":" + CONCEPT.name)]
+    assert len(concepts) == sum(1 for _, kind in graph.nodes(data=KIND) if kind == CONCEPT.name)
+    assert concepts["paper_count"].notna().all() and (concepts["paper_count"] >= 1).all()
+    assert {type(value) for value in concepts["benchmark"]} == {bool}
+    for column in ("r", "g", "b", "size"):
+        assert nodes[column].notna().all(), column
+    assert edges["weight"].notna().all() and (edges["weight"] > 0).all()
+    assert edges["directed"].dtype == bool
+    assert set(edges.loc[~edges["directed"], "relation"]) == {RELATED_TO}
+    on_relations = edges[edges["relation"] != RELATED_TO]
+    assert on_relations["mention_count"].notna().all()  # only RELATED_TO has none
+
+    read = nx.from_pandas_edgelist(edges, "source", "target", edge_key="relation", edge_attr=["weight"],
+                                   create_using=nx.MultiDiGraph)
+    assert sorted(read.edges(keys=True)) == sorted(graph.edges(keys=True))
+    # igraph names vertices by the first column (id); kg's `name` column must then be renamed.
+    loaded = igraph.Graph.DataFrame(edges[["source", "target", "relation", "weight"]], directed=True,
+                                    vertices=nodes.rename(columns={"name": "concept_name"}), use_vids=False)
+    assert (loaded.vcount(), loaded.ecount()) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert not any(math.isnan(w) for w in loaded.es["weight"])
+
+
 def test_node_link_json_has_a_label_on_every_node_and_reads_back(seeds):
     graph, out = seeds
     document = json.loads((out / "graph.json").read_text(encoding="utf-8"))

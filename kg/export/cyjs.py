@@ -1,8 +1,11 @@
 """Cytoscape's ``.cyjs`` (Cytoscape desktop's JSON and Cytoscape.js ``elements``).
 
-``{"data": {...}, "elements": {"nodes": [{"data": {"id", "name", ...}, "position": {x, y},
-"classes": "Paper"}], "edges": [{"data": {"id", "source", "target", "interaction", ...},
-"classes": "USES"}]}}``. Node ``data`` holds ``name`` (Cytoscape's label column: the display
+``{"data": {...}, "directed": true, "multigraph": true, "elements": {"nodes": [{"data": {"id",
+"value", "name", ...}, "position": {x, y}, "classes": "Paper"}], "edges": [{"data": {"id",
+"source", "target", "key", "interaction", ...}, "classes": "USES"}]}}``: ``directed``,
+``multigraph``, the node's ``value`` (its id) and the edge's ``key`` (its relation) are what
+``networkx.cytoscape_graph`` needs to rebuild kg's MultiDiGraph (:data:`kg.schema.CYJS_EXTRAS`).
+Node ``data`` holds ``name`` (Cytoscape's label column: the display
 label), ``labels`` and the display attributes of :mod:`kg.export.display`, then the
 properties (lists as JSON arrays); ``position`` is the layout with y pointing down, as
 Cytoscape draws it (so the picture matches Gephi's). Edge ``data`` holds ``interaction``
@@ -24,6 +27,8 @@ from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, style_label, trimmed
 from kg.export.files import atomic_output
 from kg.schema import (
+    CYJS_KEY,
+    CYJS_VALUE,
     DIRECTED,
     ID,
     INTERACTION,
@@ -51,10 +56,11 @@ def write_cyjs(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = Expo
     graph = trimmed(graph, options)
     display = node_display(graph)
     with atomic_output(path) as handle:
-        handle.write('{"data": ' + _line({NAME: title}) + ',\n"elements": {"nodes": [\n')
+        handle.write('{"data": ' + _line({NAME: title}) + ',\n"directed": true, "multigraph": true,\n'
+                     '"elements": {"nodes": [\n')
         for number, node in enumerate(sorted(graph.nodes)):
             attrs, shown = graph.nodes[node], dict(display[node])
-            element = {"data": {ID: node, NAME: shown[LABEL], LABELS: list(node_labels(attrs)), **shown,
+            element = {"data": {ID: node, CYJS_VALUE: node, NAME: shown[LABEL], LABELS: list(node_labels(attrs)), **shown,
                                 **dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))},
                        "classes": style_label(attrs)}
             if X in shown:
@@ -62,7 +68,7 @@ def write_cyjs(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = Expo
             handle.write((",\n" if number else "") + _line(element))
         handle.write('\n],\n"edges": [\n')
         for number, (source, target, relation, attrs) in enumerate(sorted_edges(graph)):
-            data = {ID: f"e{number}", "source": source, "target": target, INTERACTION: relation,
+            data = {ID: f"e{number}", "source": source, "target": target, CYJS_KEY: relation, INTERACTION: relation,
                     LABEL: relation, WEIGHT: edge_weight(relation, attrs), DIRECTED: relation != RELATED_TO,
                     **dict(stored_properties(RELATIONS[relation], attrs, options))}
             handle.write((",\n" if number else "") + _line({"data": data, "classes": relation}))

@@ -10,6 +10,7 @@ booleans ``true``/``false``. UTF-8, ``\\n`` line ends, quoted as the csv module 
     nodes = pandas.read_csv("exports/nodes.csv")
     edges = pandas.read_csv("exports/edges.csv")
     nodes["authors"] = nodes["authors"].dropna().map(json.loads)
+    g = igraph.Graph.DataFrame(edges, vertices=nodes.rename(columns={"name": "concept_name"}), use_vids=False)
 """
 
 from __future__ import annotations
