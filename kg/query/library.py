@@ -16,6 +16,9 @@ there (LadybugDB has no ``allShortestPaths``).
 >>> p = Parameter("limit", "int", required=False, value="10", doc="rows")
 >>> p.parse("25")
 25
+>>> p.parse("-1")
+Traceback (most recent call last):
+kg.errors.QueryError: parameter limit: -1 is negative (a named query's numbers count rows or papers)
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ class Parameter:
         except ValueError:
             raise QueryError(f"parameter {self.name}: {text!r} is not {self.type}") from None
         _check_int_range(self.name, value)
+        if self.type == "int" and value < 0:
+            raise QueryError(f"parameter {self.name}: {value} is negative (a named query's numbers count rows or papers)")
         return value
 
     def usage(self) -> str:
