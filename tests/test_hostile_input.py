@@ -449,3 +449,12 @@ def test_a_nan_share_an_empty_focus_and_a_wrong_heap_are_usage_errors(tmp_path, 
     assert code == 2, stderr
     assert message in stderr
     assert list(tmp_path.iterdir()) == [graph]  # nothing written, no server started
+
+
+def test_a_huge_depth_stops_where_the_graph_ends(tmp_path):
+    graph = tmp_path / "graph.json"
+    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+    code, stdout, stderr = run_kg("html", str(graph), "--focus", "concept:bert", "--depth", "99999999999",
+                                  "--output", str(tmp_path / "page.html"))
+    assert code == 0, stderr
+    assert (tmp_path / "page.html").stat().st_size > 0

@@ -195,6 +195,8 @@ def neighbourhood(graph: nx.MultiDiGraph, centre: str, depth: int) -> set[str]:
     reached, frontier = {centre}, {centre}
     for _ in range(depth):
         frontier = {n for node in frontier for n in _neighbours(graph, node)} - reached
+        if not frontier:  # nothing further: a huge --depth costs no more than the component
+            break
         reached |= frontier
     return reached
 
