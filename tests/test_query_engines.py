@@ -164,6 +164,20 @@ def test_concept_look_ups_seek_the_key_index_on_neo4j(name, seeds_in_neo4j):
     assert not used & {"AllNodesScan"}, f"{name}: scans every node"
 
 
+def test_concept_path_checks_its_cap_inside_the_shortest_path_search_on_neo4j(seeds_in_neo4j):
+    """The frequency cap is a predicate on every node of the path, which Neo4j checks while it
+    searches; a predicate it cannot inline (nodes(path)[1..-1] did) makes it fall back to
+    expanding every path up to 8 hops (VarLengthExpand under AntiConditionalApply)."""
+    engine, query = seeds_in_neo4j, QUERIES["concept_path"]
+    values = query.bind(example("concept_path"))
+    summary = engine.driver.execute_query("PROFILE " + query.text_for(engine.name), values,
+                                          database_=engine.database).summary
+
+    used = operators(summary.profile)
+    assert "ShortestPath" in used
+    assert not {op for op in used if op.startswith("VarLengthExpand")} | (used & {"AntiConditionalApply"}), sorted(used)
+
+
 @pytest.mark.parametrize("mode", ["EXPLAIN", "PROFILE"])
 def test_explain_and_profile_on_the_embedded_engine_print_its_plan(seed_file, mode):
     result = CliRunner().invoke(main, ["query", "--cypher", f"{mode} MATCH (p:Paper) RETURN count(p) AS n",
