@@ -1,8 +1,9 @@
 // Which papers evaluate on the same datasets and benchmarks as a given paper, or work on its tasks?
 // One row per other paper sharing a dataset (a benchmark is a dataset) or a task with it, each
-// linked to both papers by any relation (EVALUATES_ON is rare: most papers name their data with
-// USES or MENTIONS). Ranked by the shared datasets both papers EVALUATE_ON (both_evaluate_on),
-// then by all shared datasets, then by shared tasks, then paper id; the names are sorted by key.
+// linked to both papers by any relation (a paper that PROPOSES or USES a dataset works with it
+// too; no two seed papers share a dataset, so the example shares tasks). Ranked by the datasets both
+// papers EVALUATE_ON (both_evaluate_on), then by all shared datasets, then by shared tasks, then
+// paper id; the names are sorted by key.
 // param paper (str, e.g. kg-72768dcb07838211): the paper's id
 // param limit (int, default 20): rows to return
 MATCH (p:Paper {id: $paper})-[r]->(c:Concept)<-[s]-(q:Paper)
