@@ -109,28 +109,43 @@ def top_tasks(g, limit=20):
 
 
 def papers_on_task(g, task: str) -> set[str]:
-    return {p["id"] for p, _, c in links(g, ("ADDRESSES",)) if is_labelled(c, "Task") and matches(c, task, g)}
+    """The papers linked by any relation to the task(s) the text names."""
+    return {p["id"] for p, _, c in links(g) if is_labelled(c, "Task") and matches(c, task, g)}
 
 
-def concept_rows(g, counts: dict[str, set], limit: int) -> list[dict]:
-    by_key = {c["key"]: c for c in concepts(g)}
-    return ranked(counts, lambda k, n: {"key": k, "name": by_key[k]["name"], "type": by_key[k]["type"], "papers": n}, limit)
+def lift(together: int, papers: int, papers_a: int, papers_b: int) -> float:
+    """How many times more often than chance a and b share a paper, to 2 decimals rounded half up."""
+    return (200 * together * papers + papers_a * papers_b) // (2 * papers_a * papers_b) / 100
 
 
-def methods_for_task(g, task, limit=20):
-    on_task, counts = papers_on_task(g, task), defaultdict(set)
+def lift_rows(g, with_it: dict[str, set], its_papers: set[str], papers_of: dict[str, set], min_papers: int,
+              limit: int, together: str) -> list[dict]:
+    """One row per concept with at least min_papers of its papers_of among its_papers (with_it),
+    by lift, then papers together (the column named ``together``), then key."""
+    by_key, total = {c["key"]: c for c in concepts(g)}, len(papers(g))
+    rows = [{"key": k, "name": by_key[k]["name"], "type": by_key[k]["type"],
+             "lift": lift(len(both), total, len(its_papers), len(papers_of[k])), together: len(both),
+             "papers": len(papers_of[k])}
+            for k, both in with_it.items() if len(both) >= min_papers]
+    return sorted(rows, key=lambda r: (-r["lift"], -r[together], r["key"]))[:limit]
+
+
+def methods_for_task(g, task, min_papers=2, limit=20):
+    on_task, users = papers_on_task(g, task), defaultdict(set)
     for p, _, c in links(g, ("USES", "PROPOSES")):
-        if p["id"] in on_task and c["type"] in ("method", "model"):
-            counts[c["key"]].add(p["id"])
-    return concept_rows(g, counts, limit)
+        if c["type"] in ("method", "model"):
+            users[c["key"]].add(p["id"])
+    with_it = {k: ps & on_task for k, ps in users.items() if ps & on_task}
+    return lift_rows(g, with_it, on_task, users, min_papers, limit, "on_task")
 
 
 def usual_baselines(g, task, limit=20):
-    on_task, counts = papers_on_task(g, task), defaultdict(set)
+    on_task, comparing = papers_on_task(g, task), defaultdict(set)
     for p, _, c in links(g, ("COMPARES_WITH",)):
-        if p["id"] in on_task:
-            counts[c["key"]].add(p["id"])
-    return concept_rows(g, counts, limit)
+        comparing[c["key"]].add(p["id"])
+    with_it = {k: ps & on_task for k, ps in comparing.items() if ps & on_task}
+    rows = lift_rows(g, with_it, on_task, comparing, 1, len(with_it), "on_task")
+    return sorted(rows, key=lambda r: -r["on_task"])[:limit]  # stable: then by lift and key
 
 
 def papers_proposing_models(g, limit=50):
@@ -138,9 +153,12 @@ def papers_proposing_models(g, limit=50):
     for p, _, c in links(g, ("PROPOSES",)):
         if c["type"] == "model":
             proposed[p["id"]].append(c)
-    titles = {p["id"]: p["title"] for p in papers(g)}
-    return [{"paper": pid, "title": titles[pid], "models": [c["name"] for c in sorted(proposed[pid], key=lambda c: c["key"])]}
-            for pid in sorted(proposed)][:limit]
+    by_id = {p["id"]: p for p in papers(g)}
+    rows = [{"paper": pid, "title": by_id[pid]["title"], "published": by_id[pid].get("published"),
+             "models": [c["name"] for c in sorted(models, key=lambda c: c["key"])]} for pid, models in proposed.items()]
+    rows.sort(key=lambda r: r["paper"])
+    rows.sort(key=lambda r: r["published"] or "", reverse=True)  # newest first, undated last; stable: then id
+    return rows[:limit]
 
 
 def related_papers(g, paper, limit=10):
@@ -152,8 +170,10 @@ def related_papers(g, paper, limit=10):
     return sorted(rows, key=lambda r: (-r["weight"], r["paper"]))[:limit]
 
 
-def concept_path(g, **ends):
+def concept_path(g, max_concept_papers=100, **ends):
     undirected = nx.Graph((s, t) for s, t, k in g.edges(keys=True) if k != "RELATED_TO")
+    undirected.remove_nodes_from([n for n, a in g.nodes(data=True)
+                                  if a["kind"] == "Concept" and a["paper_count"] > max_concept_papers])
     source, target = f"paper:{ends['from']}", f"paper:{ends['to']}"
     try:
         paths = list(nx.all_shortest_paths(undirected, source, target))
@@ -165,27 +185,34 @@ def concept_path(g, **ends):
     return [{"hops": len(ids) - 1, "ids": list(ids), "names": rows[ids]} for ids in sorted(rows)]
 
 
-def co_occurring_concepts(g, concept, limit=20):
-    counts = defaultdict(set)
+def co_occurring_concepts(g, concept, min_papers=2, limit=20):
+    keys, papers_of = looked_up(g, concept), defaultdict(set)
     for p, _, c in links(g):
-        if matches(c, concept, g):
-            for q, _, other in links(g):
-                if q["id"] == p["id"] and other["key"] != c["key"]:
-                    counts[other["key"]].add(p["id"])
-    return concept_rows(g, counts, limit)
+        papers_of[c["key"]].add(p["id"])
+    its_papers = set().union(*(papers_of[k] for k in keys))
+    with_it = {k: ps & its_papers for k, ps in papers_of.items() if k not in keys and ps & its_papers}
+    return lift_rows(g, with_it, its_papers, papers_of, min_papers, limit, "together")
 
 
 def same_benchmarks(g, paper, limit=20):
-    evaluated = defaultdict(set)
-    for p, _, c in links(g, ("EVALUATES_ON",)):
-        if is_labelled(c, "Dataset"):
-            evaluated[p["id"]].add(c["key"])
+    linked, evaluated = defaultdict(set), defaultdict(set)  # paper id -> keys of its datasets and tasks
+    for p, relation, c in links(g):
+        if is_labelled(c, "Dataset") or is_labelled(c, "Task"):
+            linked[p["id"]].add(c["key"])
+            if relation == "EVALUATES_ON" and is_labelled(c, "Dataset"):
+                evaluated[p["id"]].add(c["key"])
     by_key = {c["key"]: c for c in concepts(g)}
     titles = {p["id"]: p["title"] for p in papers(g)}
-    rows = [{"paper": q, "title": titles[q], "shared": len(evaluated[paper] & keys),
-             "datasets": [by_key[k]["name"] for k in sorted(evaluated[paper] & keys)]}
-            for q, keys in evaluated.items() if q != paper and evaluated[paper] & keys]
-    return sorted(rows, key=lambda r: (-r["shared"], r["paper"]))[:limit]
+    rows = []
+    for q, keys in linked.items():
+        shared = sorted(linked[paper] & keys)
+        if q == paper or not shared:
+            continue
+        datasets = [by_key[k]["name"] for k in shared if by_key[k]["type"] == "dataset"]
+        tasks = [by_key[k]["name"] for k in shared if by_key[k]["type"] == "task"]
+        rows.append({"paper": q, "title": titles[q], "both_evaluate_on": len(evaluated[paper] & evaluated[q]),
+                     "shared_datasets": len(datasets), "datasets": datasets, "shared_tasks": len(tasks), "tasks": tasks})
+    return sorted(rows, key=lambda r: (-r["both_evaluate_on"], -r["shared_datasets"], -r["shared_tasks"], r["paper"]))[:limit]
 
 
 def concept_evidence(g, concept, limit=50):
@@ -267,6 +294,8 @@ CASES = [
     ("top_tasks", {}, top_tasks, {}),
     ("methods_for_task", {"task": "MT"}, methods_for_task, {"task": "MT"}),
     ("methods_for_task", {"task": "Image Classification"}, methods_for_task, {"task": "Image Classification"}),
+    ("methods_for_task", {"task": "text generation", "min_papers": "1"}, methods_for_task,
+     {"task": "text generation", "min_papers": 1}),
     ("usual_baselines", {"task": "text generation"}, usual_baselines, {"task": "text generation"}),
     ("usual_baselines", {"task": "machine translation"}, usual_baselines, {"task": "machine translation"}),
     ("papers_proposing_models", {}, papers_proposing_models, {}),
@@ -276,8 +305,15 @@ CASES = [
     ("concept_path", {"from": "2403.00006", "to": "2402.00003"}, concept_path, {"from": "2403.00006", "to": "2402.00003"}),
     ("concept_path", {"from": "2401.00001", "to": "kg-0123456789abcdef"}, concept_path,
      {"from": "2401.00001", "to": "kg-0123456789abcdef"}),
+    # BERT (3 papers) is the shortest link; under a cap of 2 papers the chains are longer
+    ("concept_path", {"from": "2401.00002", "to": "2402.00004", "max_concept_papers": "2"}, concept_path,
+     {"from": "2401.00002", "to": "2402.00004", "max_concept_papers": 2}),
+    ("concept_path", {"from": "2403.00006", "to": "2402.00003", "max_concept_papers": "3"}, concept_path,
+     {"from": "2403.00006", "to": "2402.00003", "max_concept_papers": 3}),
     ("co_occurring_concepts", {"concept": "spec decoding"}, co_occurring_concepts, {"concept": "spec decoding"}),
     ("co_occurring_concepts", {"concept": "GPT4"}, co_occurring_concepts, {"concept": "GPT4"}),
+    ("co_occurring_concepts", {"concept": "GPT4", "min_papers": "1", "limit": "6"}, co_occurring_concepts,
+     {"concept": "GPT4", "min_papers": 1, "limit": 6}),
     ("concept_evidence", {"concept": TRICKY_CONCEPT}, concept_evidence, {"concept": TRICKY_CONCEPT}),
     ("same_benchmarks", {"paper": "2401.00001"}, same_benchmarks, {"paper": "2401.00001"}),
     ("same_benchmarks", {"paper": "2404.00008"}, same_benchmarks, {"paper": "2404.00008"}),

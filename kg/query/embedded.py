@@ -184,8 +184,10 @@ def ensure_database(graph_file: Path, *, show: Callable[[str], None] | None = No
     return path
 
 
-# Spellings that differ between Neo4j's Cypher and LadybugDB's, outside string literals.
-_STRING_OR_CODE = re.compile(r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`)|([^'\"`]+|['\"`])", re.S)
+# Spellings that differ between Neo4j's Cypher and LadybugDB's, outside string literals and
+# comments (a comment is skipped whole: an apostrophe in "// the paper's id" opens no literal).
+_STRING_OR_CODE = re.compile(r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/)"
+                             r"|([^'\"`/]+|['\"`/])", re.S)
 _DIALECT = ((re.compile(r"\btype\s*\(", re.I), "label("),)
 
 
@@ -194,7 +196,7 @@ _READS_FILES = re.compile(r"(?<![.\w])(LOAD\s+(?:FROM|CSV|EXTENSION)|INSTALL|ATT
 
 def ladybug_dialect(cypher: str) -> str:
     """``cypher`` with Neo4j's spelling of a function replaced by LadybugDB's: ``type(r)`` is
-    ``label(r)`` there. String literals and quoted names are left alone. A clause that reads
+    ``label(r)`` there. String literals, quoted names and comments are left alone. A clause that reads
     files or fetches code (``LOAD FROM``, ``LOAD CSV``, ``INSTALL`` …) is refused: queries
     answer from the graph, as the local Neo4j, which forbids file URLs, does.
 

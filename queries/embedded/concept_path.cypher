@@ -1,10 +1,18 @@
-// What connects two papers? The shortest chains of shared concepts between them.
-// Walks Paper-Concept relations in either direction (not RELATED_TO), up to 8 hops; every
-// shortest chain is returned once, as node ids (paper id or concept key) and display names.
+// What connects two papers? The shortest chains of informative concepts between them.
+// Walks Paper-Concept relations in either direction (not RELATED_TO), up to 8 hops, through
+// papers and through concepts seen in at most max_concept_papers papers: a chain through a hub
+// ("large language model", "transformer") links almost any two papers and says nothing. Every
+// shortest such chain is returned once, as node ids (paper id or concept key) and display names.
+// With the default cap of 100, 73 % of random pairs of the first 20,000 corpus papers are joined
+// (a median 6 hops, 6 chains); without a cap 93 %, but through hubs (a median 46 chains). No rows:
+// no chain of at most 8 hops avoids the frequent concepts (raise the cap).
 // param from (str, e.g. kg-52fe6e1ce866bc7b): one paper's id
 // param to (str, e.g. kg-b8e7e9c8335bcd16): the other paper's id
+// param max_concept_papers (int, default 100): walk through no concept in more papers than this
+// LadybugDB's text: ALL SHORTEST with the node filter inside the walk (papers have no paper_count).
 MATCH (a:Paper {id: $from}), (b:Paper {id: $to})
-MATCH path = (a)-[:PROPOSES|EVALUATES_ON|COMPARES_WITH|ADDRESSES|USES|MENTIONS* ALL SHORTEST 1..8]-(b)
+MATCH path = (a)-[:PROPOSES|EVALUATES_ON|COMPARES_WITH|ADDRESSES|USES|MENTIONS* ALL SHORTEST 1..8
+               (r, n | WHERE n.paper_count IS NULL OR n.paper_count <= $max_concept_papers)]-(b)
 WITH DISTINCT list_transform(nodes(path), n -> coalesce(n.id, n.key)) AS ids,
      list_transform(nodes(path), n -> coalesce(n.name, n.title)) AS names
 RETURN size(ids) - 1 AS hops, ids, names
