@@ -185,7 +185,7 @@ def ensure_database(graph_file: Path, *, show: Callable[[str], None] | None = No
 
 
 # Spellings that differ between Neo4j's Cypher and LadybugDB's, outside string literals.
-_STRING_OR_CODE = re.compile(r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`)|([^'\"`]+|['\"`])", re.S)
+_STRING_OR_CODE = re.compile(r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*)|([^'\"`/]+|['\"`/])", re.S)
 _DIALECT = ((re.compile(r"\btype\s*\(", re.I), "label("),)
 
 
@@ -194,12 +194,15 @@ _READS_FILES = re.compile(r"(?<![.\w])(LOAD\s+(?:FROM|CSV|EXTENSION)|INSTALL|ATT
 
 def ladybug_dialect(cypher: str) -> str:
     """``cypher`` with Neo4j's spelling of a function replaced by LadybugDB's: ``type(r)`` is
-    ``label(r)`` there. String literals and quoted names are left alone. A clause that reads
+    ``label(r)`` there. String literals, quoted names and ``//`` comments are left alone (an
+    apostrophe in a comment, "the task's name", opens no string). A clause that reads
     files or fetches code (``LOAD FROM``, ``LOAD CSV``, ``INSTALL`` …) is refused: queries
     answer from the graph, as the local Neo4j, which forbids file URLs, does.
 
     >>> ladybug_dialect("RETURN type(r) AS t, 'type(x)' AS s")
     "RETURN label(r) AS t, 'type(x)' AS s"
+    >>> ladybug_dialect("// the task's type(r)\\nRETURN type(r) AS t, 4 / 2 AS n, 'x' AS s")
+    "// the task's type(r)\\nRETURN label(r) AS t, 4 / 2 AS n, 'x' AS s"
     >>> ladybug_dialect("LOAD FROM '/etc/passwd' RETURN *")
     Traceback (most recent call last):
     ...
