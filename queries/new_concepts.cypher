@@ -2,7 +2,7 @@
 // A concept's first month is that of its earliest dated paper (any relation; papers without a
 // date are left out, so a concept only they mention is never new). One row per concept first
 // seen in the month: the papers of that month linked to it, and the earliest of them (by date,
-// then id). The most discussed first, ties by key.
+// a date known only to the month first, then by id). The most discussed first, ties by key.
 // param month (month, default latest): YYYY-MM, or latest: the latest month any paper is from
 // param type (str, default any): any, or one concept type: method, model, dataset, task
 // param limit (int, default 20): rows to return
