@@ -1,7 +1,8 @@
 // Which papers are like a given paper, by the rare concepts they share?
 // Computed live over every concept the paper is linked to (any relation) and every other paper,
-// unlike related_papers, which reads RELATED_TO: links chosen when the graph was built, at most
-// the 10 heaviest per paper, weighted by an IDF against a fixed 100,000 papers. Here a shared
+// unlike related_papers, which reads RELATED_TO: links chosen when the graph was built (each
+// paper's 10 heaviest, a pair kept when either paper keeps it), weighted by an IDF against a
+// fixed 100,000 papers, so a paper's 11th-best match is often missing. Here a shared
 // concept adds 1 / its paper count (the resource-allocation index: a concept two papers share
 // says more than one a hundred share); score is the sum, to 0.001 (each term counted in
 // millionths, integers on both engines). Concepts in more than max_concept_papers papers
