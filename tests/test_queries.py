@@ -366,6 +366,150 @@ def engine(request, fixture_file):
         yield engine
 
 
+# --- the questions researchers ask (issue 14): what is new, what rises, datasets for a task,
+# --- papers like this one; their answers, cases, and the inputs that must give no rows ---------
+
+def months_of(g) -> dict[str, str]:
+    """Paper id → the YYYY-MM of its date, for the papers that have one."""
+    return {p["id"]: p["published"][:7] for p in papers(g) if "published" in p}
+
+
+def chosen_month(g, month: str) -> str | None:
+    """``month``, or for ``latest`` the latest month a paper is from (None: no paper has a date)."""
+    return max(months_of(g).values(), default=None) if month == "latest" else month
+
+
+def new_concepts(g, month="latest", type="any", limit=20):
+    month, dated = chosen_month(g, month), months_of(g)
+    published = {p["id"]: p["published"] for p in papers(g) if "published" in p}
+    seen = defaultdict(set)  # concept key -> its dated papers
+    for p, _, c in links(g):
+        if p["id"] in dated and type in ("any", c["type"]):
+            seen[c["key"]].add(p["id"])
+    by_key, titles = {c["key"]: c for c in concepts(g)}, {p["id"]: p["title"] for p in papers(g)}
+    rows = []
+    for key, ids in seen.items():
+        if min(dated[i] for i in ids) == month:
+            this_month = [i for i in ids if dated[i] == month]
+            first = min(this_month, key=lambda i: (published[i], i))
+            rows.append({"key": key, "name": by_key[key]["name"], "type": by_key[key]["type"],
+                         "papers": len(this_month), "first_paper": first, "title": titles[first]})
+    return sorted(rows, key=lambda r: (-r["papers"], r["key"]))[:limit]
+
+
+def rising_concepts(g, month="latest", min_papers=3, limit=20):
+    month, dated = chosen_month(g, month), months_of(g)
+    previous = max((m for m in dated.values() if month is not None and m < month), default=None)
+    if previous is None:
+        return []
+    totals = Counter(dated.values())
+    now, before = defaultdict(set), defaultdict(set)
+    for p, _, c in links(g):
+        if dated.get(p["id"]) == month:
+            now[c["key"]].add(p["id"])
+        elif dated.get(p["id"]) == previous:
+            before[c["key"]].add(p["id"])
+    by_key, rows = {c["key"]: c for c in concepts(g)}, []
+    for key, ids in now.items():
+        if len(ids) >= min_papers:
+            share_now = (len(ids) + 1) * (totals[previous] + 1)
+            share_before = (len(before[key]) + 1) * (totals[month] + 1)
+            growth = (200 * share_now + share_before) // (2 * share_before) / 100  # rounded half up
+            rows.append({"key": key, "name": by_key[key]["name"], "type": by_key[key]["type"], "month": month,
+                         "papers": len(ids), "previous_month": previous, "previous_papers": len(before[key]),
+                         "growth": growth})
+    return sorted(rows, key=lambda r: (-r["growth"], -r["papers"], r["key"]))[:limit]
+
+
+def datasets_for_task(g, task, max_models=5, limit=20):
+    on_task = papers_on_task(g, task)
+    linked, evaluating = defaultdict(set), defaultdict(set)
+    for p, relation, d in links(g, ("EVALUATES_ON", "USES")):
+        if p["id"] in on_task and is_labelled(d, "Dataset"):
+            linked[d["key"]].add(p["id"])
+            if relation == "EVALUATES_ON":
+                evaluating[d["key"]].add(p["id"])
+    models_of = defaultdict(set)  # paper id -> the methods and models it uses or proposes
+    for p, _, m in links(g, ("USES", "PROPOSES")):
+        if m["type"] in ("method", "model"):
+            models_of[p["id"]].add(m["key"])
+    by_key, rows = {c["key"]: c for c in concepts(g)}, []
+    for key in sorted(linked, key=lambda k: (-len(linked[k]), -len(evaluating[k]), k))[:limit]:
+        using = Counter(m for pid in linked[key] for m in models_of[pid])
+        models = [by_key[m]["name"] for m in sorted(using, key=lambda m: (-using[m], m))][:max_models]
+        rows.append({"key": key, "dataset": by_key[key]["name"], "benchmark": by_key[key]["benchmark"],
+                     "papers": len(linked[key]), "evaluated_on": len(evaluating[key]), "models": models})
+    return rows
+
+
+def similar_papers(g, paper, max_concept_papers=100, limit=10):
+    concepts_of = defaultdict(set)
+    for p, _, c in links(g):
+        concepts_of[p["id"]].add(c["key"])
+    by_key, titles = {c["key"]: c for c in concepts(g)}, {p["id"]: p["title"] for p in papers(g)}
+    mine = {k for k in concepts_of[paper] if 2 <= by_key[k]["paper_count"] <= max_concept_papers}
+    rows = []
+    for other, keys in concepts_of.items():
+        shared = sorted(mine & keys, key=lambda k: (by_key[k]["paper_count"], k))
+        if other != paper and shared:
+            millionths = sum(1_000_000 // by_key[k]["paper_count"] for k in shared)
+            rows.append({"paper": other, "title": titles[other], "score": (millionths + 500) // 1000 / 1000,
+                         "shared": len(shared), "concepts": [by_key[k]["name"] for k in shared]})
+    return sorted(rows, key=lambda r: (-r["score"], r["paper"]))[:limit]
+
+
+CASES += [
+    ("new_concepts", {"month": "2024-01"}, new_concepts, {"month": "2024-01"}),
+    ("new_concepts", {"month": "2024-02"}, new_concepts, {"month": "2024-02"}),  # a month-only date sorts first
+    ("new_concepts", {"month": "2024-01", "type": "model", "limit": "2"}, new_concepts,
+     {"month": "2024-01", "type": "model", "limit": 2}),
+    ("rising_concepts", {"min_papers": "1"}, rising_concepts, {"min_papers": 1}),  # latest: 2024-04
+    ("rising_concepts", {"month": "2024-02", "min_papers": "2"}, rising_concepts, {"month": "2024-02", "min_papers": 2}),
+    ("rising_concepts", {"month": "2024-03", "min_papers": "1", "limit": "3"}, rising_concepts,
+     {"month": "2024-03", "min_papers": 1, "limit": 3}),
+    ("datasets_for_task", {"task": "MT"}, datasets_for_task, {"task": "MT"}),
+    ("datasets_for_task", {"task": "image classification", "max_models": "2"}, datasets_for_task,
+     {"task": "image classification", "max_models": 2}),
+    ("datasets_for_task", {"task": "text generation", "limit": "1"}, datasets_for_task,
+     {"task": "text generation", "limit": 1}),
+    ("similar_papers", {"paper": "2401.00001"}, similar_papers, {"paper": "2401.00001"}),
+    ("similar_papers", {"paper": "2403.00006", "max_concept_papers": "3"}, similar_papers,
+     {"paper": "2403.00006", "max_concept_papers": 3}),
+    ("similar_papers", {"paper": "2402.00003", "limit": "2"}, similar_papers, {"paper": "2402.00003", "limit": 2}),
+]
+
+NO_ROWS = [
+    ("new_concepts", {}, new_concepts, {}),  # latest, 2024-04: every concept of its paper was seen before
+    ("new_concepts", {"month": "2023-12"}, new_concepts, {"month": "2023-12"}),  # no paper from then
+    ("rising_concepts", {"month": "2024-01", "min_papers": "1"}, rising_concepts,
+     {"month": "2024-01", "min_papers": 1}),  # the first month: nothing to compare with
+    ("rising_concepts", {"month": "2024-07", "min_papers": "1"}, rising_concepts,
+     {"month": "2024-07", "min_papers": 1}),  # after the last paper
+    ("rising_concepts", {}, rising_concepts, {}),  # latest, but no concept is in 3 of its papers
+    ("datasets_for_task", {"task": "code generation"}, datasets_for_task, {"task": "code generation"}),  # no such task
+    ("datasets_for_task", {"task": "WMT14"}, datasets_for_task, {"task": "WMT14"}),  # a dataset, not a task
+    ("similar_papers", {"paper": "kg-0123456789abcdef"}, similar_papers, {"paper": "kg-0123456789abcdef"}),
+    ("similar_papers", {"paper": "2401.00001", "max_concept_papers": "1"}, similar_papers,
+     {"paper": "2401.00001", "max_concept_papers": 1}),  # every concept it shares is a "hub"
+    ("similar_papers", {"paper": "no-such-paper"}, similar_papers, {"paper": "no-such-paper"}),
+]
+"""Inputs that must give no rows, on both engines as in Python (the cases above must give some)."""
+
+
+@pytest.mark.parametrize("name, given, answer, arguments", NO_ROWS, ids=[f"{c[0]}-{i}" for i, c in enumerate(NO_ROWS)])
+def test_these_inputs_give_no_rows(engine, name, given, answer, arguments):
+    assert answer(GRAPH, **arguments) == []
+    assert run_named(engine, QUERIES[name], given).rows == []
+
+
+@pytest.mark.parametrize("month", ["2024-13", "2024-1", "March", "LATEST", ""])
+def test_a_month_that_is_not_yyyy_mm_is_one_usage_line(month):
+    result = CliRunner().invoke(main, ["query", "rising_concepts", "-p", f"month={month}"], env={"KG_ENGINE": None})
+
+    assert result.exit_code == EXIT_USAGE and result.stderr.count("\n") == 1
+    assert f"parameter month: {month!r} is not a month (YYYY-MM, or latest)" in result.stderr
+
+
 def test_every_query_has_a_case():
     assert len(QUERIES) >= 12
     assert {name for name, *_ in CASES} == set(QUERIES)

@@ -21,9 +21,11 @@ from kg.neo4j.sync import export_graph
 from kg.query.embedded import EmbeddedEngine, database_path
 from kg.query.library import CONCEPT_TYPE, load_queries
 from kg.query.run import BY_KEY, resolved, run_named
-from kg.schema import KIND, PAPER
+from kg.schema import KIND, PAPER, PUBLISHED
 
 QUERIES = load_queries()
+EMPTY_ON_SEEDS = {"new_concepts": "no seed paper has a date", "rising_concepts": "no seed paper has a date"}
+"""Queries whose example cannot return rows on the seeds graph, and why (checked below)."""
 
 
 def example(name: str) -> dict[str, str]:
@@ -63,7 +65,18 @@ def test_example_gives_the_same_rows_on_both_engines(name, embedded, seeds_in_ne
 
     assert on_embedded.columns == on_neo4j.columns
     assert on_embedded.rows == on_neo4j.rows
-    assert on_embedded.rows, f"{name}'s example {example(name)} gives no rows on the seeds"
+    if name in EMPTY_ON_SEEDS:
+        assert on_embedded.rows == []
+    else:
+        assert on_embedded.rows, f"{name}'s example {example(name)} gives no rows on the seeds"
+
+
+def test_no_seed_paper_has_a_date(seed_graph):
+    """Why new_concepts and rising_concepts are empty on the seeds: the seeds are a Hugging Face
+    daily-papers page as text, with no dates and no arXiv ids to take a month from (their
+    answers with rows are tested on the fixture graph, tests/test_queries.py)."""
+    papers = [data for _, data in seed_graph.nodes(data=True) if data[KIND] == PAPER.name]
+    assert papers and not any(PUBLISHED in data for data in papers)
 
 
 def test_kg_query_answers_from_the_built_graph_without_a_server(seed_file):

@@ -202,6 +202,8 @@ def ladybug_dialect(cypher: str) -> str:
 
     >>> ladybug_dialect("RETURN type(r) AS t, 'type(x)' AS s")
     "RETURN label(r) AS t, 'type(x)' AS s"
+    >>> ladybug_dialect("// the task's type(r)\\nRETURN type(r) AS t, 4 / 2 AS n, 'x' AS s")
+    "// the task's type(r)\\nRETURN label(r) AS t, 4 / 2 AS n, 'x' AS s"
     >>> ladybug_dialect("LOAD FROM '/etc/passwd' RETURN *")
     Traceback (most recent call last):
     ...

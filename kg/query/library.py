@@ -3,7 +3,8 @@
 Each file is one question. It starts with ``//`` comment lines: the first says what it
 answers, the others explain; a line ``// param NAME (TYPE, default VALUE): meaning`` declares
 an optional parameter, ``// param NAME (TYPE, e.g. VALUE): meaning`` a required one. TYPE is
-``str``, ``int``, ``float``, ``list[str]`` (comma-separated on the command line) or ``concept``: a
+``str``, ``int``, ``float``, ``list[str]`` (comma-separated on the command line), ``month``
+(``YYYY-MM``, or ``latest``: the query takes the graph's latest month) or ``concept``: a
 concept's name, key or alias, which :func:`kg.query.run.run_named` turns into the list of
 concept keys it means before the query runs, so the query looks concepts up by key (an index
 seek on Neo4j, a primary-key look-up on the embedded engine): ``UNWIND $concept AS wanted
@@ -33,12 +34,33 @@ from typing import Any, Mapping
 
 from kg.errors import QueryError
 
-_PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]|concept),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")
+_PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]|month|concept),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")
+LATEST_MONTH = "latest"
+"""A ``month`` parameter's value meaning "the latest month any paper of the graph is from"."""
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str) -> str:
+    """A ``month`` parameter: ``YYYY-MM`` (as ``left(p.published, 7)`` gives it) or ``latest``.
+
+    >>> parse_month("2025-03"), parse_month("latest")
+    ('2025-03', 'latest')
+    >>> parse_month("2025-3")
+    Traceback (most recent call last):
+    ...
+    ValueError: not YYYY-MM or latest
+    """
+    if text == LATEST_MONTH or _MONTH.match(text):
+        return text
+    raise ValueError("not YYYY-MM or latest")
+
+
 _PARSERS = {
     "str": str,
     "int": int,
     "float": float,
     "list[str]": lambda text: [item.strip() for item in text.split(",") if item.strip()],
+    "month": parse_month,
     "concept": str,  # resolved to keys by kg.query.run, which needs the engine
 }
 CONCEPT_TYPE = "concept"
@@ -64,7 +86,8 @@ class Parameter:
         try:
             value = _PARSERS[self.type](text)
         except ValueError:
-            raise QueryError(f"parameter {self.name}: {text!r} is not {self.type}") from None
+            expected = "a month (YYYY-MM, or latest)" if self.type == "month" else self.type
+            raise QueryError(f"parameter {self.name}: {text!r} is not {expected}") from None
         _check_int_range(self.name, value)
         if self.type == "int" and value < 0:
             raise QueryError(f"parameter {self.name}: {value} is negative (a named query's numbers count rows or papers)")
