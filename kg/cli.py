@@ -554,6 +554,8 @@ def query(name: str | None, params: tuple[str, ...], output_format: str, list_qu
             return
         given = parse_assignments(params)
         if cypher is not None and name is None:
+            if not cypher.strip():
+                raise QueryError("--cypher is empty: give the query's text")
             named, values = None, adhoc_parameters(given)
         elif name is not None and cypher is None:
             if name not in queries:

@@ -415,6 +415,14 @@ def test_an_integer_no_cypher_engine_holds_is_a_usage_error_before_any_engine(tm
     assert not (tmp_path / "graph.lbdb").exists()  # refused before the embedded database was loaded
 
 
+@pytest.mark.parametrize("text", ["", "  \n "])
+def test_an_empty_cypher_text_is_a_usage_error(tmp_path, text):
+    graph = tmp_path / "graph.json"
+    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+    code, stdout, stderr = run_kg("query", "--cypher", text, "--graph", str(graph))
+    assert (code, stdout, stderr) == (2, "", "kg: error: --cypher is empty: give the query's text\n")
+
+
 @pytest.mark.parametrize("value", ["-1", "-9223372036854775809"])
 def test_a_negative_number_for_a_named_query_is_a_usage_error(tmp_path, value):
     graph = tmp_path / "graph.json"
