@@ -1,6 +1,6 @@
 // Which datasets are used for a task, and with which models and methods?
-// Papers that ADDRESS the task, the datasets they EVALUATE_ON or USE (evaluated_on: how many
-// of those papers evaluate on it), most papers first; models lists the methods and models
+// Papers on the task (linked to it by any relation, as in methods_for_task), the datasets they
+// EVALUATE_ON or USE (evaluated_on: how many of those papers evaluate on it), most papers first; models lists the methods and models
 // those same papers use or propose, in most of them first (then by key), at most max_models.
 // The task is looked up by key (an index seek).
 // param task (concept, e.g. code generation): the task's name, key or an alias
@@ -10,7 +10,7 @@ UNWIND $task AS wanted
 MATCH (t:Concept)
 WHERE t.key = wanted AND t.type = 'task'
 WITH t
-MATCH (t)<-[:ADDRESSES]-(p:Paper)-[r:EVALUATES_ON|USES]->(d:Concept)
+MATCH (t)<--(p:Paper)-[r:EVALUATES_ON|USES]->(d:Concept)
 WHERE d.type = 'dataset'
 WITH d, p, count(CASE WHEN type(r) = 'EVALUATES_ON' THEN 1 END) AS evaluations
 WITH d, collect(p) AS on_task, count(p) AS papers, count(CASE WHEN evaluations > 0 THEN 1 END) AS evaluated_on
