@@ -1,7 +1,8 @@
 // Which datasets are used for a task, and with which models and methods?
 // Papers on the task (linked to it by any relation, as in methods_for_task), the datasets they
-// EVALUATE_ON or USE (evaluated_on: how many of those papers evaluate on it), most papers first; models lists the methods and models
-// those same papers use or propose, in most of them first (then by key), at most max_models.
+// EVALUATE_ON or USE (evaluated_on: how many of those papers evaluate on it), most papers
+// first; models lists the methods and models those same papers use or propose, in most of them
+// first (then by key), at most max_models.
 // The task is looked up by key (an index seek).
 // param task (concept, e.g. code generation): the task's name, key or an alias
 // param max_models (int, default 5): longest models list per dataset
