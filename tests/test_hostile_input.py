@@ -400,14 +400,20 @@ def test_docker_compose_requires_a_password_and_keeps_it_off_the_command_line():
     assert ":-" not in (ROOT / "docker-compose.yml").read_text()  # no ${VAR:-default} anywhere
 
 
+@pytest.fixture
+def graph(tmp_path) -> Path:
+    """The query fixture graph, copied alone into tmp_path (the embedded database would go beside it)."""
+    path = tmp_path / "graph.json"
+    path.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+    return path
+
+
 @pytest.mark.parametrize("args", [
     ("top_datasets", "-p", "limit=99999999999999999999"),
     ("--cypher", "RETURN $x AS x", "-p", "x:=99999999999999999999"),
     ("--cypher", "RETURN $x AS x", "-p", 'x:=[1, {"n": 9223372036854775808}]'),
 ], ids=["named", "ad-hoc", "ad-hoc-nested"])
-def test_an_integer_no_cypher_engine_holds_is_a_usage_error_before_any_engine(tmp_path, args):
-    graph = tmp_path / "graph.json"
-    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+def test_an_integer_no_cypher_engine_holds_is_a_usage_error_before_any_engine(tmp_path, graph, args):
     code, stdout, stderr = run_kg("query", *args, "--graph", str(graph))
     assert (code, stdout) == (2, "")
     assert stderr.startswith("kg: error: parameter ") and stderr.count("\n") == 1, stderr
@@ -416,26 +422,20 @@ def test_an_integer_no_cypher_engine_holds_is_a_usage_error_before_any_engine(tm
 
 
 @pytest.mark.parametrize("text", ["", "  \n "])
-def test_an_empty_cypher_text_is_a_usage_error(tmp_path, text):
-    graph = tmp_path / "graph.json"
-    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+def test_an_empty_cypher_text_is_a_usage_error(graph, text):
     code, stdout, stderr = run_kg("query", "--cypher", text, "--graph", str(graph))
     assert (code, stdout, stderr) == (2, "", "kg: error: --cypher is empty: give the query's text\n")
 
 
 @pytest.mark.parametrize("value", ["-1", "-9223372036854775809"])
-def test_a_negative_number_for_a_named_query_is_a_usage_error(tmp_path, value):
-    graph = tmp_path / "graph.json"
-    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+def test_a_negative_number_for_a_named_query_is_a_usage_error(tmp_path, graph, value):
     code, stdout, stderr = run_kg("query", "top_datasets", "-p", f"limit={value}", "--graph", str(graph))
     assert (code, stdout) == (2, "")
     assert stderr.startswith("kg: error: parameter limit: ") and stderr.count("\n") == 1, stderr
     assert not (tmp_path / "graph.lbdb").exists()
 
 
-def test_the_largest_64_bit_integer_is_still_a_valid_parameter(tmp_path):
-    graph = tmp_path / "graph.json"
-    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+def test_the_largest_64_bit_integer_is_still_a_valid_parameter(graph):
     code, stdout, stderr = run_kg("query", "--cypher", "RETURN $x AS x", "-p", "x:=9223372036854775807",
                                   "--graph", str(graph), "--format", "json")
     assert code == 0, stderr
@@ -449,9 +449,7 @@ def test_the_largest_64_bit_integer_is_still_a_valid_parameter(tmp_path):
     (("neo4j", "start", "--heap", "banana"), "Invalid value for '--heap': 'banana' is not a Java heap size"),
     (("neo4j", "start", "--heap", "0g"), "Invalid value for '--heap': '0g' is not a Java heap size"),
 ], ids=["nan-share", "empty-focus", "blank-focus", "heap-word", "heap-zero"])
-def test_a_nan_share_an_empty_focus_and_a_wrong_heap_are_usage_errors(tmp_path, args, message):
-    graph = tmp_path / "graph.json"
-    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+def test_a_nan_share_an_empty_focus_and_a_wrong_heap_are_usage_errors(tmp_path, graph, args, message):
     args = tuple(str(graph) if arg == "GRAPH" else arg for arg in args)
     code, stdout, stderr = run_kg(*args)
     assert code == 2, stderr
@@ -459,9 +457,7 @@ def test_a_nan_share_an_empty_focus_and_a_wrong_heap_are_usage_errors(tmp_path, 
     assert list(tmp_path.iterdir()) == [graph]  # nothing written, no server started
 
 
-def test_a_huge_depth_stops_where_the_graph_ends(tmp_path):
-    graph = tmp_path / "graph.json"
-    graph.write_bytes((ROOT / "tests" / "data" / "query_graph.json").read_bytes())
+def test_a_huge_depth_stops_where_the_graph_ends(tmp_path, graph):
     code, stdout, stderr = run_kg("html", str(graph), "--focus", "concept:bert", "--depth", "99999999999",
                                   "--output", str(tmp_path / "page.html"))
     assert code == 0, stderr
