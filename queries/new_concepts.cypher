@@ -4,7 +4,7 @@
 // seen in the month: the papers of that month linked to it, and the earliest of them (by date,
 // a date known only to the month first, then by id). The most discussed first, ties by key.
 // param month (month, default latest): YYYY-MM, or latest: the latest month any paper is from
-// param type (str, default any): any, or one concept type: method, model, dataset, task
+// param type (concept_type, default any): any, or one concept type: method, model, dataset, task
 // param limit (int, default 20): rows to return
 MATCH (latest:Paper)
 WHERE latest.published IS NOT NULL

@@ -510,6 +510,14 @@ def test_a_month_that_is_not_yyyy_mm_is_one_usage_line(month):
     assert f"parameter month: {month!r} is not a month (YYYY-MM, or latest)" in result.stderr
 
 
+@pytest.mark.parametrize("concept_type", ["datasets", "Model", "benchmarks", ""])
+def test_a_concept_type_that_is_not_one_is_one_usage_line_not_an_empty_answer(concept_type):
+    result = CliRunner().invoke(main, ["query", "new_concepts", "-p", f"type={concept_type}"], env={"KG_ENGINE": None})
+
+    assert result.exit_code == EXIT_USAGE and result.stderr.count("\n") == 1
+    assert f"parameter type: {concept_type!r} is not any or one of method, model, dataset, task" in result.stderr
+
+
 def test_every_query_has_a_case():
     assert len(QUERIES) >= 12
     assert {name for name, *_ in CASES} == set(QUERIES)

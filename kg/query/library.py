@@ -4,7 +4,8 @@ Each file is one question. It starts with ``//`` comment lines: the first says w
 answers, the others explain; a line ``// param NAME (TYPE, default VALUE): meaning`` declares
 an optional parameter, ``// param NAME (TYPE, e.g. VALUE): meaning`` a required one. TYPE is
 ``str``, ``int``, ``float``, ``list[str]`` (comma-separated on the command line), ``month``
-(``YYYY-MM``, or ``latest``: the query takes the graph's latest month) or ``concept``: a
+(``YYYY-MM``, or ``latest``: the query takes the graph's latest month), ``concept_type``
+(``any``, or one of :data:`kg.schema.CONCEPT_TYPES`) or ``concept``: a
 concept's name, key or alias, which :func:`kg.query.run.run_named` turns into the list of
 concept keys it means before the query runs, so the query looks concepts up by key (an index
 seek on Neo4j, a primary-key look-up on the embedded engine): ``UNWIND $concept AS wanted
@@ -33,8 +34,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from kg.errors import QueryError
+from kg.schema import CONCEPT_TYPES
 
-_PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]|month|concept),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")
+_PARAM_LINE = re.compile(r"^//\s*param\s+(\w+)\s+\((str|int|float|list\[str\]|month|concept_type|concept),\s*(default|e\.g\.)\s+(.*?)\):\s*(.*)$")
 LATEST_MONTH = "latest"
 """A ``month`` parameter's value meaning "the latest month any paper of the graph is from"."""
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -55,12 +57,33 @@ def parse_month(text: str) -> str:
     raise ValueError("not YYYY-MM or latest")
 
 
+ANY_CONCEPT_TYPE = "any"
+"""A ``concept_type`` parameter's value meaning "every type"."""
+
+
+def parse_concept_type(text: str) -> str:
+    """A ``concept_type`` parameter: ``any`` or one concept type, so a misspelt type is an error,
+    not an empty answer.
+
+    >>> parse_concept_type("dataset")
+    'dataset'
+    >>> parse_concept_type("datasets")
+    Traceback (most recent call last):
+    ...
+    ValueError: not any or one of method, model, dataset, task
+    """
+    if text == ANY_CONCEPT_TYPE or text in CONCEPT_TYPES:
+        return text
+    raise ValueError(f"not {ANY_CONCEPT_TYPE} or one of {', '.join(CONCEPT_TYPES)}")
+
+
 _PARSERS = {
     "str": str,
     "int": int,
     "float": float,
     "list[str]": lambda text: [item.strip() for item in text.split(",") if item.strip()],
     "month": parse_month,
+    "concept_type": parse_concept_type,
     "concept": str,  # resolved to keys by kg.query.run, which needs the engine
 }
 CONCEPT_TYPE = "concept"
@@ -85,9 +108,9 @@ class Parameter:
     def parse(self, text: str) -> Any:
         try:
             value = _PARSERS[self.type](text)
-        except ValueError:
-            expected = "a month (YYYY-MM, or latest)" if self.type == "month" else self.type
-            raise QueryError(f"parameter {self.name}: {text!r} is not {expected}") from None
+        except ValueError as error:
+            expected = {"month": "a month (YYYY-MM, or latest)", "concept_type": str(error).removeprefix("not ")}
+            raise QueryError(f"parameter {self.name}: {text!r} is not {expected.get(self.type, self.type)}") from None
         _check_int_range(self.name, value)
         if self.type == "int" and value < 0:
             raise QueryError(f"parameter {self.name}: {value} is negative (a named query's numbers count rows or papers)")
