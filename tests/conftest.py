@@ -23,6 +23,8 @@ from kg.schema import check_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+SEED_PAPERS = 75
+"""Papers in seeds/: 51 on the daily-papers page, 24 arXiv records (seeds/README.md)."""
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, SEED_PAPERS
 
 GOLD_SAMPLE = DATA / "gold-sample.jsonl"
 
@@ -27,7 +27,7 @@ def test_python_dash_m_kg_is_the_kg_command():
 def test_build_defaults_to_seeds_and_prints_a_summary(tmp_path):
     result = kg("build", "--out", str(tmp_path / "out"), "--quiet")
     assert result.returncode == 0, result.stderr
-    assert "papers: 51 (51 records read, 0 skipped, 0 duplicates merged)" in result.stdout
+    assert f"papers: {SEED_PAPERS} ({SEED_PAPERS} records read, 0 skipped, 0 duplicates merged)" in result.stdout
     for name in ("graph.graphml", "graph.json", "graph.html"):
         assert (tmp_path / "out" / name).stat().st_size > 0
         assert f"wrote {tmp_path / 'out' / name}" in result.stdout
@@ -112,7 +112,7 @@ def test_stats_reads_a_built_graph(seed_build):
     for name in ("graph.json", "graph.graphml"):
         result = kg("stats", str(out / name))
         assert result.returncode == 0, result.stderr
-        assert result.stdout.startswith("papers: 51\n")
+        assert result.stdout.startswith(f"papers: {SEED_PAPERS}\n")
 
 
 def test_schema_lists_every_property():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import lexicon_of, mentions_by_text, paper, run_extraction
+from conftest import SEED_PAPERS, lexicon_of, mentions_by_text, paper, run_extraction
 
 from kg.extract.spot.pipeline import build_pipeline
 from kg.extract.spot.spotter import spot_papers
@@ -131,7 +131,7 @@ def test_every_seed_mention_points_at_its_text(seed_build):
 
 def test_the_seed_build_finds_every_paper_and_every_type(seed_build):
     graph, summary, _ = seed_build
-    assert summary.papers == 51
+    assert summary.papers == SEED_PAPERS
     types = {attrs["type"] for _, attrs in graph.nodes(data=True) if attrs["kind"] == "Concept"}
     benchmarks = [attrs for _, attrs in graph.nodes(data=True) if attrs["kind"] == "Concept" and attrs["benchmark"]]
     assert types == {"method", "model", "dataset", "task"}

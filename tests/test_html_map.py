@@ -17,6 +17,8 @@ import shlex
 import pytest
 from click.testing import CliRunner
 
+from conftest import SEEDS
+from kg.build import graph_of
 from kg.cli import main
 from kg.export import write_exports
 from kg.export.html import automatic_selection, select, write_html
@@ -138,7 +140,7 @@ def _month(attrs: dict) -> str:
     return attrs["published"][:7]
 
 
-def test_the_time_overlay_colours_by_month_and_the_range_hides_other_months(browser, sample, seed_file):
+def test_the_time_overlay_colours_by_month_and_the_range_hides_other_months(browser, sample, seed_file, tmp_path):
     graph, selection, path = sample
     page, log = open_page(browser, path)
     try:
@@ -163,10 +165,18 @@ def test_the_time_overlay_colours_by_month_and_the_range_hides_other_months(brow
     finally:
         page.close()
     seeds, _ = open_page(browser, seed_file)
-    try:  # the seeds page (saved as text) gives no year, so no dates: the page says so
-        assert seeds.is_visible("#kg-month-none")
+    try:  # the seeds: only the arXiv sample is dated (seeds/README.md)
+        seeds.check("input[name='kg-colour'][value='month']")
+        assert [seeds.text_content("#kg-month-first"), seeds.text_content("#kg-month-last")] == ["2026-05", "2026-06"]
     finally:
         seeds.close()
+    undated = write_html(select(graph_of([SEEDS / "hf-daily-papers-sample.txt"])), tmp_path / "page.html", title="page")
+    page, _ = open_page(browser, undated)
+    try:  # the daily-papers page saved as text gives no year, so no dates: the page says so
+        page.check("input[name='kg-colour'][value='month']")
+        assert page.is_visible("#kg-month-none")
+    finally:
+        page.close()
 
 
 def test_search_finds_an_arxiv_id_and_a_concept_left_out_with_the_command_that_shows_it(browser, sample, tmp_path):

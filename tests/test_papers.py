@@ -24,7 +24,7 @@ def read(*paths, **kwargs):
 
 
 def test_daily_papers_page_gives_51_papers_and_no_chrome():
-    papers, log = read(SEEDS)
+    papers, log = read(SEEDS / "hf-daily-papers-sample.txt")
     assert len(papers) == 51
     assert log.skipped == 0
     assert papers[0].title.startswith("TransDAE: Dual Attention Mechanism")

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import shutil
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import SEED_PAPERS
 from kg.cli import EXIT_INPUT, EXIT_SERVER, main
 from kg.errors import QueryError
 from kg.export import read_graph
@@ -24,8 +26,6 @@ from kg.query.run import BY_KEY, resolved, run_named
 from kg.schema import KIND, PAPER, PUBLISHED
 
 QUERIES = load_queries()
-EMPTY_ON_SEEDS = {"new_concepts": "no seed paper has a date", "rising_concepts": "no seed paper has a date"}
-"""Queries whose example cannot return rows on the seeds graph, and why (checked below)."""
 
 
 def example(name: str) -> dict[str, str]:
@@ -65,18 +65,15 @@ def test_example_gives_the_same_rows_on_both_engines(name, embedded, seeds_in_ne
 
     assert on_embedded.columns == on_neo4j.columns
     assert on_embedded.rows == on_neo4j.rows
-    if name in EMPTY_ON_SEEDS:
-        assert on_embedded.rows == []
-    else:
-        assert on_embedded.rows, f"{name}'s example {example(name)} gives no rows on the seeds"
+    assert on_embedded.rows, f"{name}'s example {example(name)} gives no rows on the seeds"
 
 
-def test_no_seed_paper_has_a_date(seed_graph):
-    """Why new_concepts and rising_concepts are empty on the seeds: the seeds are a Hugging Face
-    daily-papers page as text, with no dates and no arXiv ids to take a month from (their
-    answers with rows are tested on the fixture graph, tests/test_queries.py)."""
+def test_the_seeds_dated_papers_are_the_arxiv_sample_from_two_months(seed_graph):
+    """What new_concepts and rising_concepts answer from on the seeds: the daily-papers page gives
+    no date (no year, no arXiv ids); the 24 arXiv records take their month from their ids."""
     papers = [data for _, data in seed_graph.nodes(data=True) if data[KIND] == PAPER.name]
-    assert papers and not any(PUBLISHED in data for data in papers)
+    months = Counter(data[PUBLISHED][:7] for data in papers if PUBLISHED in data)
+    assert len(papers) == SEED_PAPERS and months == {"2026-05": 12, "2026-06": 12}
 
 
 def test_kg_query_answers_from_the_built_graph_without_a_server(seed_file):
@@ -102,11 +99,13 @@ def test_the_embedded_database_follows_the_graph_file(seed_file, tmp_path):
         before = run_named(engine, count, {}).rows
     # the same graph with one paper fewer: the next query must see it, not the old database
     smaller = read_graph(graph)
-    smaller.remove_node(min(n for n, kind in smaller.nodes(data=KIND) if kind == PAPER.name))
+    removed = min(n for n, kind in smaller.nodes(data=KIND) if kind == PAPER.name)
+    month = smaller.nodes[removed][PUBLISHED][:7]
+    smaller.remove_node(removed)
     write_node_link(smaller, graph)
     with EmbeddedEngine(graph) as engine:
         after = run_named(engine, count, {}).rows
-    assert after == [[before[0][0], before[0][1] - 1]]
+    assert after == [[row_month, papers - (row_month == month)] for row_month, papers in before]
 
 
 @pytest.mark.parametrize("cypher", [
@@ -117,7 +116,7 @@ def test_the_embedded_database_follows_the_graph_file(seed_file, tmp_path):
 def test_the_embedded_engine_refuses_writes(embedded, cypher):
     with pytest.raises(QueryError, match="read-only"):
         embedded.run(cypher, {})
-    assert embedded.run("MATCH (p:Paper) RETURN count(p) AS n", {}).rows == [[51]]
+    assert embedded.run("MATCH (p:Paper) RETURN count(p) AS n", {}).rows == [[SEED_PAPERS]]
 
 
 def test_kg_query_without_a_graph_says_so(tmp_path):

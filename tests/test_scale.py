@@ -20,7 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import ROOT, SEEDS, lexicon_of, wait_for
+from conftest import ROOT, SEED_PAPERS, SEEDS, lexicon_of, wait_for
 from neo4j_fixtures import neo4j_required
 
 import kg.extract.run as extraction_module
@@ -38,10 +38,10 @@ GRAPH_FILES = ("graph.json", "graph.graphml")
 
 @pytest.fixture(scope="module")
 def days(tmp_path_factory, seed_papers):
-    """The seed papers as two daily JSONL files: 41 papers, then 10 more."""
+    """The seed papers as two daily JSONL files: all but the last 10 papers, then those 10."""
     folder = tmp_path_factory.mktemp("days")
     paths = []
-    for name, part in (("day1.jsonl", seed_papers[:41]), ("day2.jsonl", seed_papers[41:])):
+    for name, part in (("day1.jsonl", seed_papers[:-10]), ("day2.jsonl", seed_papers[-10:])):
         lines = [json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}) + "\n" for p in part]
         (folder / name).write_text("".join(lines), encoding="utf-8")
         paths.append(folder / name)
@@ -86,21 +86,21 @@ def test_map_papers_yields_in_shard_order_whoever_finishes_first():
                          ids=["processes", "dask-local-cluster"])
 def test_parallel_extraction_gives_the_bytes_of_one_process(tmp_path, small_shards, single_process, workers):
     summary = run_build([SEEDS], tmp_path, workers=workers)
-    assert summary.extracted == 51
+    assert summary.extracted == SEED_PAPERS
     assert built_bytes(tmp_path) == single_process
 
 
 def test_the_cache_hits_misses_and_extracts_only_new_papers(tmp_path, days, small_shards):
     cache = tmp_path / "cache.sqlite"
     first = run_build(days[:1], tmp_path / "day1", cache_path=cache)
-    assert (first.extracted, first.cached) == (41, 0)
+    assert (first.extracted, first.cached) == (SEED_PAPERS - 10, 0)
     again = run_build(days[:1], tmp_path / "day1-again", cache_path=cache)
-    assert (again.extracted, again.cached) == (0, 41)
+    assert (again.extracted, again.cached) == (0, SEED_PAPERS - 10)
     assert built_bytes(tmp_path / "day1-again") == built_bytes(tmp_path / "day1")
 
     daily = run_build(days, tmp_path / "daily", cache_path=cache)
-    assert (daily.extracted, daily.cached) == (10, 41)
-    assert "extraction: 10 papers extracted, 41 from the cache" in daily.lines()
+    assert (daily.extracted, daily.cached) == (10, SEED_PAPERS - 10)
+    assert f"extraction: 10 papers extracted, {SEED_PAPERS - 10} from the cache" in daily.lines()
     run_build(days, tmp_path / "full")  # no cache at all
     assert built_bytes(tmp_path / "daily") == built_bytes(tmp_path / "full")
 
@@ -177,11 +177,11 @@ def test_a_build_killed_mid_way_then_rerun_equals_an_uninterrupted_one(tmp_path,
     process.send_signal(signal.SIGKILL)
     process.wait()
     kept = _cached_records(cache)
-    assert 12 <= kept < 51 and kept % 4 == 0  # whole shards only
+    assert 12 <= kept < SEED_PAPERS and kept % 4 == 0  # whole shards only
     assert not (tmp_path / "killed" / "graph.json").exists()
 
     rerun = run_build([SEEDS], tmp_path / "rerun", cache_path=cache)
-    assert (rerun.extracted, rerun.cached) == (51 - kept, kept)
+    assert (rerun.extracted, rerun.cached) == (SEED_PAPERS - kept, kept)
     assert built_bytes(tmp_path / "rerun") == single_process  # the uninterrupted build's bytes
 
 
@@ -318,9 +318,9 @@ def test_kg_build_keeps_a_cache_in_the_output_folder_and_says_what_came_from_it(
 
     first = kg_build("--jobs", "1")
     assert first.returncode == 0, first.stderr
-    assert "extraction: 51 papers extracted, 0 from the cache" in first.stdout
+    assert f"extraction: {SEED_PAPERS} papers extracted, 0 from the cache" in first.stdout
     assert (tmp_path / ".kg-cache.sqlite").exists()
     second = kg_build("--jobs", "2", "--only", "json")
-    assert "extraction: 0 papers extracted, 51 from the cache" in second.stdout
-    assert "extraction: 51 papers extracted" in kg_build("--no-cache", "--only", "json").stdout
+    assert f"extraction: 0 papers extracted, {SEED_PAPERS} from the cache" in second.stdout
+    assert f"extraction: {SEED_PAPERS} papers extracted" in kg_build("--no-cache", "--only", "json").stdout
     assert kg_build("--no-cache", "--cache", str(tmp_path / "c.sqlite")).returncode == 2
