@@ -153,7 +153,8 @@ def main() -> None:
       kg query --list
 
     Exit codes: 0 done; 1 unreadable input (or, with --strict, skipped records);
-    2 wrong usage (also: no Neo4j password and no terminal, an export needing --replace);
+    2 wrong usage (also: no Neo4j password and no terminal, an export needing --replace,
+    a kg update --remove id the build does not hold);
     3 Neo4j unreachable, refused or missing a database, or a query
     refused or failed (on Neo4j or the embedded engine).
     """
