@@ -173,6 +173,9 @@ def update(out_dir: Path, inputs: Iterable[Path | str] = (), remove: Iterable[st
         if unknown:
             raise UnknownPaperError(f"--remove {', '.join(unknown)}: no such paper in {out_dir} "
                                     f"({len(built)} papers); nothing was changed")
+        if settings.curation is not None and not settings.curation.is_file():
+            raise InputError(f"{settings.curation}: the curation file this build used is gone; put it back, "
+                             "or kg build again without it")
         curation = Curation.load(settings.curation) if settings.curation is not None else None
 
         def papers() -> list[Paper]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import ROOT, wait_for
+from conftest import ROOT, cached_records, wait_for
 
 from kg.build_record import RECORD, read_record
 from kg.cli import main
@@ -196,16 +196,6 @@ b.update(out, [new])
 """
 
 
-def _cached_records(cache: Path) -> int:
-    import sqlite3
-
-    try:
-        with sqlite3.connect(f"file:{cache}?mode=ro", uri=True) as connection:
-            return connection.execute("SELECT count(*) FROM spotted").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
-
-
 @pytest.mark.parametrize("point", ["extracting", "committing"])
 def test_a_killed_update_leaves_the_previous_exports_and_its_rerun_equals_an_uninterrupted_one(tmp_path, point):
     old = write_papers(tmp_path / "old.jsonl", *OLD)
@@ -214,7 +204,7 @@ def test_a_killed_update_leaves_the_previous_exports_and_its_rerun_equals_an_uni
                                           "ImageNet against ResNet-50.") for n in range(8)))
     out = built(tmp_path / "out", old)
     previous, previous_record = exports(out), (out / RECORD).read_bytes()
-    progress = {"extracting": lambda: _cached_records(out / ".kg-cache.sqlite") >= 2 + 4,
+    progress = {"extracting": lambda: cached_records(out / ".kg-cache.sqlite") >= 2 + 4,
                 "committing": lambda: staged_path(out / RECORD).exists()}[point]
     process = subprocess.Popen([sys.executable, "-c", _STALLED_UPDATE, str(out), str(new), point], cwd=ROOT,
                                start_new_session=True, stderr=subprocess.PIPE, text=True)
@@ -298,3 +288,16 @@ def test_an_unknown_remove_id_and_an_unreadable_input_change_nothing(tmp_path, s
     assert exports(small_build) == before
     usage = run_kg("update")
     assert usage.returncode == 2 and "Usage: kg update [OPTIONS] OUT [NEW_INPUT]..." in usage.stderr
+
+
+def test_a_curation_file_gone_since_the_build_is_one_line_and_exit_1(tmp_path):
+    curation = tmp_path / "curation.yaml"
+    curation.write_text("drop: [bert]\n")
+    out = built(tmp_path / "out", write_papers(tmp_path / "old.jsonl", *OLD), options=("--curation", str(curation)))
+    before = exports(out)
+    curation.unlink()
+    result = run_kg("update", out, "-q")
+    assert result.returncode == 1
+    assert result.stderr == f"kg: error: {curation}: the curation file this build used is gone; put it back, " \
+                            "or kg build again without it\n"
+    assert exports(out) == before
