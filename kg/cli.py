@@ -100,6 +100,18 @@ def file_options(function):
                              "what a desktop tool needs.")(function)
 
 
+def _run_options(function):
+    """``--strict``, ``--quiet`` and ``--jobs``: how kg build and kg update run."""
+    function = click.option("--jobs", "-j", type=click.IntRange(1), default=None,
+                            help="Processes extracting in parallel (default: all cores; an input of one shard of "
+                                 "work, kg.extract.run.SHARD_SIZE papers, runs in this process). The output does "
+                                 "not depend on it.")(function)
+    function = click.option("--quiet", "-q", is_flag=True,
+                            help="No progress bar, no per-record messages; only the summary.")(function)
+    return click.option("--strict", is_flag=True,
+                        help="Stop with status 1, writing nothing, when any input record was skipped.")(function)
+
+
 EXIT_INTERRUPTED = 130
 
 
@@ -134,13 +146,15 @@ def main() -> None:
     Quick start:
       kg build                    # seeds/ -> exports/graph.{graphml,json,html}
       kg build papers.jsonl.gz --out my-graph
+      kg update my-graph today.jsonl   # add today's papers to that build
       kg stats exports/graph.json
       kg html exports/graph.json --focus BERT --depth 2
       kg export neo4j exports/graph.json --uri bolt://localhost:7687
       kg query --list
 
     Exit codes: 0 done; 1 unreadable input (or, with --strict, skipped records);
-    2 wrong usage (also: no Neo4j password and no terminal, an export needing --replace);
+    2 wrong usage (also: no Neo4j password and no terminal, an export needing --replace,
+    a kg update --remove id the build does not hold);
     3 Neo4j unreachable, refused or missing a database, or a query
     refused or failed (on Neo4j or the embedded engine).
     """
@@ -164,11 +178,7 @@ def main() -> None:
 @click.option("--curation", "curation_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Curation file of corrections to the concepts (merge, rename, split, drop, retype, aliases). "
                    "Default: curation.yaml in the working directory, if there is one.")
-@click.option("--strict", is_flag=True, help="Stop with status 1, writing nothing, when any input record was skipped.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages; only the summary.")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=None,
-              help="Processes extracting in parallel (default: all cores; an input of one shard of work, "
-                   "kg.extract.run.SHARD_SIZE papers, runs in this process). The output does not depend on it.")
+@_run_options
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Stage-1 cache (SQLite) to reuse and fill: papers whose text and per-paper rules are "
                    "unchanged are not extracted again. Default: OUT/.kg-cache.sqlite.")
@@ -213,6 +223,43 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], top
         )
     except InputError as error:
         _fail(str(error))
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command()
+@click.argument("out_dir", metavar="OUT", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("inputs", metavar="[NEW_INPUT]...", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--remove", "remove", multiple=True, metavar="PAPER_ID",
+              help="Take this paper (its id in the graph, e.g. 2401.01234) out of the build. Repeatable; "
+                   "an id the build does not hold is a usage error and nothing is changed.")
+@_run_options
+def update(out_dir: Path, inputs: tuple[Path, ...], remove: tuple[str, ...], strict: bool, quiet: bool,
+           jobs: int | None) -> None:
+    """Add NEW_INPUT (files or folders) to the build kg build wrote in OUT, without its old inputs.
+
+    \b
+    The result is what kg build of the old inputs followed by NEW_INPUT writes, byte for byte:
+    every kg build keeps its papers and settings in OUT/.kg-papers.jsonl.gz, written with the
+    exports, and kg update builds again from them with the same --only, --lean, --min-papers,
+    --top-k, --max-concept-share, --format, --field, curation file (read again: an edit since
+    counts) and cache. A record of a paper already built fills what it lacks but does not
+    replace its text (the first record wins, as in kg build); to replace a paper, --remove it
+    and give it again. With no NEW_INPUT, OUT is built again (after a curation edit, or with
+    --remove alone). The summary says which papers were added, changed and removed.
+
+    \b
+    Examples:
+      kg build corpus.jsonl.gz --out big
+      kg update big today.jsonl                  # tomorrow: only today's papers are read and extracted
+      kg update big --remove 2401.01234          # take a paper out
+    """
+    from kg.build import update as run_update
+    from kg.parallel import Workers
+
+    log = ReadLog(on_problem=None if quiet else _report_problem)
+    _, summary = run_update(out_dir, list(inputs), remove, log, show_progress=not quiet, workers=Workers(jobs),
+                            strict=strict)
     for line in summary.lines():
         click.echo(line)
 

@@ -59,6 +59,12 @@ class SchedulerError(KgError):
     exit_code = 2
 
 
+class UnknownPaperError(KgError, ValueError):
+    """``kg update --remove`` names a paper the build does not hold (wrong usage: exit 2)."""
+
+    exit_code = 2
+
+
 class SelectionError(KgError, ValueError):
     """A selection names a node, type or relation the graph does not have."""
 

@@ -64,6 +64,19 @@ def wait_for(condition, deadline: float = 120.0, interval: float = 0.005) -> boo
     return False
 
 
+def cached_records(cache: Path) -> int:
+    """How many stage-1 records the cache file holds (0 before it is created), read through a
+    read-only connection that is closed again (an open one would keep the WAL index on the disk)."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"file:{cache}?mode=ro", uri=True)) as connection:
+            return connection.execute("SELECT count(*) FROM spotted").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
 def paper(title: str, abstract: str, paper_id: str = "p1") -> Paper:
     return Paper(id=paper_id, title=title, abstract=abstract, source="test")
 

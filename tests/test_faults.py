@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, wait_for
+from conftest import ROOT, cached_records, wait_for
 
 from kg.export.files import PENDING, staged_path
 
@@ -183,14 +183,6 @@ def test_a_full_disk_keeps_the_previous_set_and_leaves_no_temporary_file(tmpfs, 
     assert digests(out) == new and leftovers(out) == []
 
 
-def _cached_records(cache: Path) -> int:
-    import sqlite3
-    from contextlib import closing
-
-    with closing(sqlite3.connect(cache)) as connection:  # closed: an open one would keep the WAL index on the disk
-        return connection.execute("SELECT count(*) FROM spotted").fetchone()[0]
-
-
 @needs_root
 @pytest.mark.parametrize("room, cause", [(8_192, "no space left on the disk"), (34_000, "(SQLITE_FULL)")],
                          ids=["opening-the-cache", "filling-the-cache"])
@@ -203,7 +195,7 @@ def test_a_full_disk_while_caching_is_one_line_and_the_cache_stays_usable(tmpfs,
     disk = tmpfs("2600k")
     out = disk / "out"
     assert finished(kg_build(str(small), "--out", str(out), "--jobs", "1"))[0] == 0
-    assert digests(out) == old and _cached_records(out / ".kg-cache.sqlite") == 3
+    assert digests(out) == old and cached_records(out / ".kg-cache.sqlite") == 3
     free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
     filler = disk / "filler"
     filler.write_bytes(b"\0" * max(0, free - room))
@@ -214,7 +206,7 @@ def test_a_full_disk_while_caching_is_one_line_and_the_cache_stays_usable(tmpfs,
     assert digests(out) == old and leftovers(out) == []
     assert not (out / ".kg-cache.sqlite.broken").exists()
     filler.unlink()
-    assert _cached_records(out / ".kg-cache.sqlite") == 3
+    assert cached_records(out / ".kg-cache.sqlite") == 3
     code, stdout, stderr = finished(kg_build(str(big), "--out", str(out), "--jobs", "1"))
     assert code == 0, stderr
     assert "extraction: 37 papers extracted, 3 from the cache" in stdout

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import ROOT, SEED_PAPERS, SEEDS, lexicon_of, wait_for
+from conftest import ROOT, SEED_PAPERS, SEEDS, cached_records, lexicon_of, wait_for
 from neo4j_fixtures import neo4j_required
 
 import kg.extract.run as extraction_module
@@ -161,22 +160,14 @@ b.build([Path(sys.argv[1])], Path(sys.argv[2]), formats=("json",), cache_path=Pa
 """
 
 
-def _cached_records(cache: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{cache}?mode=ro", uri=True) as connection:
-            return connection.execute("SELECT count(*) FROM spotted").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
-
-
 def test_a_build_killed_mid_way_then_rerun_equals_an_uninterrupted_one(tmp_path, small_shards, single_process):
     cache = tmp_path / "cache.sqlite"
     process = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(SEEDS), str(tmp_path / "killed"), str(cache)],
                                cwd=ROOT)
-    assert wait_for(lambda: _cached_records(cache) >= 12 or process.poll() is not None, interval=0.05)
+    assert wait_for(lambda: cached_records(cache) >= 12 or process.poll() is not None, interval=0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    kept = _cached_records(cache)
+    kept = cached_records(cache)
     assert 12 <= kept < SEED_PAPERS and kept % 4 == 0  # whole shards only
     assert not (tmp_path / "killed" / "graph.json").exists()
 

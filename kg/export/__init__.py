@@ -7,7 +7,7 @@ in :mod:`kg.neo4j`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import networkx as nx
 
@@ -21,12 +21,15 @@ EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph
                 "cyjs": "graph.cyjs", "csv": "nodes.csv + edges.csv"}
 
 
-def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] = EXPORTS,
-                  title: str = "kg graph", page=None, options: ExportOptions = ExportOptions()) -> list[Path]:
+def write_exports(graph: nx.MultiDiGraph | None, out_dir: Path, formats: Iterable[str] = EXPORTS,
+                  title: str = "kg graph", page=None, options: ExportOptions = ExportOptions(),
+                  extra: Mapping[str, Callable[[Path], object]] | None = None) -> list[Path]:
     """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.
     The HTML page shows ``page``, a :class:`kg.export.html.Selection` (default:
     :func:`kg.export.html.automatic_selection`); ``options`` (lean, min_papers) apply to the
-    other files."""
+    other files. ``extra``: more files of the same set, each name with the function that
+    writes it at the path it is given (the build's record of its papers); with no
+    ``formats``, ``graph`` may be None."""
     from kg.export.cyjs import write_cyjs
     from kg.export.gexf import write_gexf
     from kg.export.graphml import write_graphml
@@ -56,6 +59,8 @@ def write_exports(graph: nx.MultiDiGraph, out_dir: Path, formats: Iterable[str] 
     try:
         for name in formats:
             writers[name]()
+        for file_name, write in (extra or {}).items():
+            write(staged(file_name))
         commit_exports(out_dir, pairs)
     except BaseException as error:
         if not (out_dir / PENDING).exists():  # a committed set is finished by the next recover_exports

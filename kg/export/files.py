@@ -93,7 +93,7 @@ def recover_exports(folder: Path) -> None:
         for leftover in folder.iterdir():
             name = leftover.name
             if name.startswith(".") and (name.endswith(_STAGED) or
-                                         name.endswith(".tmp") and ("graph." in name or PENDING in name)):
+                                         name.endswith(".tmp") and ("graph." in name or PENDING in name or _STAGED in name)):
                 leftover.unlink(missing_ok=True)
 
 

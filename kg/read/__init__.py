@@ -8,8 +8,9 @@ duplicates.
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from kg.errors import InputError
 from kg.read.dedupe import deduplicate
@@ -21,8 +22,12 @@ __all__ = ["FORMATS", "ReadLog", "ReadProblem", "read_file", "read_papers"]
 
 
 def read_papers(paths: Iterable[Path | str], log: ReadLog, fmt: str | None = None,
-                fields: Mapping[str, str] | None = None) -> list[Paper]:
+                fields: Mapping[str, str] | None = None, built: Sequence[Paper] = ()) -> list[Paper]:
     """All distinct papers of the inputs, in input order (see :mod:`kg.read.dedupe`).
+
+    ``built``: distinct papers read before (a previous build's, for ``kg update``): the inputs
+    merge into them as if their files had come first, and they stay the first papers returned,
+    in their order, each at its index (merged with any record of it the inputs hold).
 
     Raises :class:`~kg.errors.InputError` when an input is missing or unreadable, or when no
     paper at all could be read.
@@ -30,7 +35,7 @@ def read_papers(paths: Iterable[Path | str], log: ReadLog, fmt: str | None = Non
     files = input_files([Path(p) for p in paths], fmt)
     if files and all(path.is_file() and path.stat().st_size == 0 for path in files):
         raise InputError(f"{display_name(files[0])}: empty file; no paper could be read")
-    papers = deduplicate((paper for path in files for paper in read_file(path, log, fmt, fields)), log)
+    papers = deduplicate(chain(built, (paper for path in files for paper in read_file(path, log, fmt, fields))), log)
     if not papers:
         detail = f" ({log.skipped} malformed records)" if log.skipped else ""
         raise InputError(f"no paper could be read from the input{detail}")
