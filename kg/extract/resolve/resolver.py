@@ -378,8 +378,16 @@ class Resolver:
         for _, start, end in self.alias_matcher(doc):
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
-        ranked = sorted(by_span.items(),
-                        key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
+        lexicon_ends = {(end, label) for (_, end), found in by_span.items() for rule, label, _, _ in found if rule == "lexicon"}
+
+        def span_tier(span: tuple[int, int], found: list[_Found]) -> int:
+            # a phrase that ends in a lexicon name of its type names it more exactly, so it
+            # outranks it: "skin disease classification", "controllable video generation"
+            if any(f[0].endswith("-phrase") and (span[1], f[1]) in lexicon_ends for f in found):
+                return 0
+            return min(_tier(f[0]) for f in found)
+
+        ranked = sorted(by_span.items(), key=lambda item: (span_tier(*item), item[0][0] - item[0][1], item[0][0]))
         taken_starts: list[int] = []  # the chosen spans are disjoint: sorted by start, their ends are sorted too
         taken_ends: list[int] = []
         chosen = []
