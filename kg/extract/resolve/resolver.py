@@ -53,6 +53,8 @@ _TIERS = {
     "acronym-short": 1, "acronym-use": 1, "name": 2,
 }
 _PHRASE_TIER = 2
+_EXTENDING_PHRASES = frozenset({"task-phrase", "method-phrase"})
+"""Phrase rules whose match outranks the lexicon name it ends in."""
 DEFINITION_WEIGHT = 2
 _CONTEXT_TIER = 1
 
@@ -381,9 +383,11 @@ class Resolver:
         lexicon_ends = {(end, label) for (_, end), found in by_span.items() for rule, label, _, _ in found if rule == "lexicon"}
 
         def span_tier(span: tuple[int, int], found: list[_Found]) -> int:
-            # a phrase that ends in a lexicon name of its type names it more exactly, so it
-            # outranks it: "skin disease classification", "controllable video generation"
-            if any(f[0].endswith("-phrase") and (span[1], f[1]) in lexicon_ends for f in found):
+            # a task or method phrase that ends in a lexicon name of its type names it more
+            # exactly, so it outranks it: "skin disease classification", "controllable video
+            # generation"; a model's modifiers say which one, not what ("deep convolutional
+            # neural networks" are convolutional neural networks)
+            if any(f[0] in _EXTENDING_PHRASES and (span[1], f[1]) in lexicon_ends for f in found):
                 return 0
             return min(_tier(f[0]) for f in found)
 
