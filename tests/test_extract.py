@@ -173,10 +173,12 @@ def test_the_noun_after_a_definition_types_it_when_its_long_form_does_not():
     resolution = run_extraction([paper(
         "Speech", "We propose the Dual-Track Streaming Response (DTSR) framework. We call it Quick Glance "
                   "Evolution (QGE), an agentic framework for search. The Morph Gate Dispatch (MGD) module routes. "
-                  "Audio-Visual Video Parsing (AVVP) models parse. DTSR, QGE and MGD are fast.",
+                  "Audio-Visual Video Parsing (AVVP) models parse. We add Drift Echo (DE), an agentic framework. "
+                  "DTSR, QGE, MGD and DE are fast.",
     )], EMPTY)
     types = {key: concept.type for key, concept in resolution.concepts.items()}
     assert types["dual track streaming response"] == "method"
     assert types["quick glance evolution"] == "method"
     assert types["morph gate dispatch"] == "method"
     assert types["audio visual video parsing"] == "task"  # the long form's head first: models for the task
+    assert types["drift echo"] == "method"  # a short form that opens its long form, spelling its initials

@@ -211,10 +211,15 @@ def build_pipeline(rules_dir: Path | None = None) -> Language:
 
 
 def pipeline_fingerprint(rules_dir: Path | None = None) -> str:
-    """What the per-paper stage's output depends on besides the text: rule files and versions."""
+    """What the per-paper stage's output depends on besides the text: rule files, versions and
+    the code of the stage's components (an edit to the acronym finder re-extracts like a
+    pattern edit)."""
+    from kg.extract.compiled import code_fingerprint
+
     tokenizer = "|".join([*INFIXES, *SUFFIXES, TOKEN_MATCH])
+    code = code_fingerprint("kg.extract.spot.pipeline", "kg.extract.spot.acronyms", "kg.extract.spot.spotter")
     return fingerprint(*_rule_files(rules_dir or SPOT_DATA),
-                       extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}")
+                       extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}; code {code}")
 
 
 def _rule_files(directory: Path) -> list[Path]:
