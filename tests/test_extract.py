@@ -182,3 +182,12 @@ def test_the_noun_after_a_definition_types_it_when_its_long_form_does_not():
     assert types["morph gate dispatch"] == "method"
     assert types["audio visual video parsing"] == "task"  # the long form's head first: models for the task
     assert types["drift echo"] == "method"  # a short form that opens its long form, spelling its initials
+
+
+def test_every_name_of_a_list_of_examples_takes_the_kind_of_the_list():
+    resolution = run_extraction([paper(
+        "Chat", "Ours beats MLLMs such as Zork-4o, Blorp-3 and Quillon. Datasets such as FooSet-1 and Barset are small.",
+    )], EMPTY)
+    types = {key: concept.type for key, concept in resolution.concepts.items()}
+    assert types["zork 4o"] == types["blorp 3"] == types["quillon"] == "model"
+    assert types["fooset 1"] == types["barset"] == "dataset"
