@@ -154,3 +154,40 @@ def test_what_the_text_says_types_a_name_the_paper_introduces_or_builds_on():
     assert types["frb london"] == "dataset" and types["qmip7"] == "dataset"
     assert types["zork r1"] == "model"
     assert types["blork 9"] == "method"  # proposed, nothing says what it is: corpus.yaml proposed_type
+
+
+def test_a_phrase_ending_in_a_lexicon_name_of_its_type_outranks_it():
+    lexicon = lexicon_of(("classification", "task", "lower", ""), ("reinforcement learning", "method", "lower", ""))
+    resolution = run_extraction([paper(
+        "Skin", "We address skin disease classification and classification of plants with a two-stage "
+                "reinforcement learning scheme and large-scale pre-training.",
+    )], lexicon)
+    found = mentions_by_text(resolution)
+    assert found["skin disease classification"][0] == "task"
+    assert found["classification"][0] == "task"  # alone, the lexicon name
+    assert "reinforcement learning" in found and "two-stage reinforcement learning" not in found
+    assert "pre-training" in found and "large-scale pre-training" not in found
+
+
+def test_the_noun_after_a_definition_types_it_when_its_long_form_does_not():
+    resolution = run_extraction([paper(
+        "Speech", "We propose the Dual-Track Streaming Response (DTSR) framework. We call it Quick Glance "
+                  "Evolution (QGE), an agentic framework for search. The Morph Gate Dispatch (MGD) module routes. "
+                  "Audio-Visual Video Parsing (AVVP) models parse. We add Drift Echo (DE), an agentic framework. "
+                  "DTSR, QGE, MGD and DE are fast.",
+    )], EMPTY)
+    types = {key: concept.type for key, concept in resolution.concepts.items()}
+    assert types["dual track streaming response"] == "method"
+    assert types["quick glance evolution"] == "method"
+    assert types["morph gate dispatch"] == "method"
+    assert types["audio visual video parsing"] == "task"  # the long form's head first: models for the task
+    assert types["drift echo"] == "method"  # a short form that opens its long form, spelling its initials
+
+
+def test_every_name_of_a_list_of_examples_takes_the_kind_of_the_list():
+    resolution = run_extraction([paper(
+        "Chat", "Ours beats MLLMs such as Zork-4o, Blorp-3 and Quillon. Datasets such as FooSet-1 and Barset are small.",
+    )], EMPTY)
+    types = {key: concept.type for key, concept in resolution.concepts.items()}
+    assert types["zork 4o"] == types["blorp 3"] == types["quillon"] == "model"
+    assert types["fooset 1"] == types["barset"] == "dataset"

@@ -53,6 +53,8 @@ _TIERS = {
     "acronym-short": 1, "acronym-use": 1, "name": 2,
 }
 _PHRASE_TIER = 2
+_EXTENDING_PHRASES = frozenset({"task-phrase", "method-phrase"})
+"""Phrase rules whose match outranks the lexicon name it ends in."""
 DEFINITION_WEIGHT = 2
 _CONTEXT_TIER = 1
 
@@ -378,8 +380,18 @@ class Resolver:
         for _, start, end in self.alias_matcher(doc):
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append((_CURATED_ALIAS, None, 1, None))
-        ranked = sorted(by_span.items(),
-                        key=lambda item: (min(_tier(found[0]) for found in item[1]), item[0][0] - item[0][1], item[0][0]))
+        lexicon_ends = {(end, label) for (_, end), found in by_span.items() for rule, label, _, _ in found if rule == "lexicon"}
+
+        def span_tier(span: tuple[int, int], found: list[_Found]) -> int:
+            # a task or method phrase that ends in a lexicon name of its type names it more
+            # exactly, so it outranks it: "skin disease classification", "controllable video
+            # generation"; a model's modifiers say which one, not what ("deep convolutional
+            # neural networks" are convolutional neural networks)
+            if any(f[0] in _EXTENDING_PHRASES and (span[1], f[1]) in lexicon_ends for f in found):
+                return 0
+            return min(_tier(f[0]) for f in found)
+
+        ranked = sorted(by_span.items(), key=lambda item: (span_tier(*item), item[0][0] - item[0][1], item[0][0]))
         taken_starts: list[int] = []  # the chosen spans are disjoint: sorted by start, their ends are sorted too
         taken_ends: list[int] = []
         chosen = []

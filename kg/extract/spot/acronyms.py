@@ -57,9 +57,21 @@ def find_long_form(short: str, candidate: str) -> str | None:
         s_index -= 1
     start = candidate.rfind(" ", 0, l_index + 1) + 1
     long_form = candidate[start:]
-    if len(long_form) <= len(short) or long_form.lower().startswith(short.lower()):
+    if len(long_form) <= len(short):
         return None
+    if long_form.lower().startswith(short.lower()) and not _are_initials(letters, long_form):
+        return None  # "DEtector (DET)"; but "Deliberate Evolution (DE)" spells its initials
     return long_form
+
+
+def _are_initials(letters: str, long_form: str) -> bool:
+    """Whether ``letters`` are the initials of the words of ``long_form``, in order.
+
+    >>> _are_initials("DE", "Deliberate Evolution"), _are_initials("DET", "Detector")
+    (True, False)
+    """
+    words = re.split(r"[\s\-]+", long_form)
+    return len(words) == len(letters) and all(w[:1].lower() == c.lower() for w, c in zip(words, letters))
 
 
 def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:

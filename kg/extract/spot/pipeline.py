@@ -82,20 +82,42 @@ class RuleMatcher:
 
 
 class AcronymFinder:
-    """Finds "long form (SHORT)" pairs; labels both by the long form's head noun when it has one."""
+    """Finds "long form (SHORT)" pairs; labels both by the long form's head noun when it has
+    one, else by the kind noun right after the definition."""
+
+    NOUN_AFTER_WORDS = 2
+    """Words that may come between a definition and its kind noun: "(MMSE-THP) update algorithm"."""
+    APPOSITION_WORDS = 7
+    """Words of an apposition searched for its kind noun: "(DE), an agentic framework"."""
 
     def __init__(self, vocab: dict[str, Any]):
         self.vocab = vocab
+        self.kind_nouns = frozenset(vocab["kind_nouns"])
 
     def __call__(self, doc: Doc) -> Doc:
         group = doc.spans.setdefault(SPANS_KEY, [])
         pairs = find_abbreviations(doc)
         for long_span, short_span in pairs:
-            label = label_from_heads(long_span[-1:], self.vocab) or ""
+            label = label_from_heads(long_span[-1:], self.vocab) or self._label_after(doc, short_span) or ""
             group.append(Span(doc, long_span.start, long_span.end, label=label, span_id=ACRONYM_RULES[0]))
             group.append(Span(doc, short_span.start, short_span.end, label=label, span_id=ACRONYM_RULES[1]))
         doc._.kg_abbreviations = pairs
         return doc
+
+    def _label_after(self, doc: Doc, short_span: Span) -> str | None:
+        """What the noun after a definition says it is: "Discourse-Aware ... Response (DDTSR)
+        framework", "Mixture-of-Experts (MoE) architectures", "Deliberate Evolution (DE), an
+        agentic framework"."""
+        after = short_span.end + 1  # past the ")"
+        words = doc[after : after + self.NOUN_AFTER_WORDS + 1]
+        if len(words) > 1 and words[0].text == "," and words[1].lower_ in ("a", "an"):
+            words = doc[after + 2 : after + 2 + self.APPOSITION_WORDS]
+        for token in words:
+            if token.is_punct or not token.is_lower:
+                return None
+            if token.lower_ in self.kind_nouns:
+                return label_from_heads(doc[token.i : token.i + 1], self.vocab)
+        return None
 
 
 def compiled_rules(directory: Path) -> tuple[list[Rule], dict[str, Any]]:
@@ -189,10 +211,15 @@ def build_pipeline(rules_dir: Path | None = None) -> Language:
 
 
 def pipeline_fingerprint(rules_dir: Path | None = None) -> str:
-    """What the per-paper stage's output depends on besides the text: rule files and versions."""
+    """What the per-paper stage's output depends on besides the text: rule files, versions and
+    the code of the stage's components (an edit to the acronym finder re-extracts like a
+    pattern edit)."""
+    from kg.extract.compiled import code_fingerprint
+
     tokenizer = "|".join([*INFIXES, *SUFFIXES, TOKEN_MATCH])
+    code = code_fingerprint("kg.extract.spot.pipeline", "kg.extract.spot.acronyms", "kg.extract.spot.spotter")
     return fingerprint(*_rule_files(rules_dir or SPOT_DATA),
-                       extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}")
+                       extra=f"kg {__version__}; spaCy {spacy.__version__}; tokenizer {tokenizer}; code {code}")
 
 
 def _rule_files(directory: Path) -> list[Path]:
