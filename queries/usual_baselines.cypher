@@ -6,7 +6,7 @@
 // up: near 1 the baseline is as common everywhere (a generic one, e.g. "large language model"),
 // well above 1 it is this task's own. papers: all papers comparing with it. The task is looked
 // up by key (an index seek).
-// param task (concept, e.g. code generation): the task's name, key or an alias
+// param task (concept, e.g. language modeling): the task's name, key or an alias
 // param limit (int, default 20): rows to return
 UNWIND $task AS wanted
 MATCH (t:Concept)
