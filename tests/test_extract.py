@@ -191,3 +191,14 @@ def test_every_name_of_a_list_of_examples_takes_the_kind_of_the_list():
     types = {key: concept.type for key, concept in resolution.concepts.items()}
     assert types["zork 4o"] == types["blorp 3"] == types["quillon"] == "model"
     assert types["fooset 1"] == types["barset"] == "dataset"
+
+
+def test_a_known_model_name_keeps_its_version_and_a_version_alone_makes_no_concept():
+    resolution = run_extraction([paper(
+        "Open and closed models",
+        "We fine-tune Llama 3.1 8B and compare it with Claude 3.5 Sonnet, Gemini 1.5 Pro and Mistral 7B. "
+        "Our agent is written in Python 3.10; Table 2.1 lists the results.")])
+    found = mentions_by_text(resolution)
+    for name in ("Llama 3.1 8B", "Claude 3.5 Sonnet", "Gemini 1.5 Pro", "Mistral 7B"):
+        assert found[name][0] == "model", name
+    assert not any(text.startswith(("Python", "Table", "3.10", "2.1")) for text in found)

@@ -42,6 +42,8 @@ RESOLVE_DATA = Path(__file__).parent / "data"
 """Stage 2's data files: an edit here never re-extracts a paper."""
 
 _VERSIONED = "name-version"
+_WORD_VERSION = "word-version"
+"""The version after a capitalised word: it only extends a lexicon name ending in that word."""
 _DEFINED_ELSEWHERE = "defined-long-form"
 _PROPOSED_NAME_USE = "proposed-name-use"
 _CURATED_ALIAS = "curation-alias"
@@ -363,17 +365,25 @@ class Resolver:
                     if tuple(words[i:i + len(name)]) == name:
                         span = doc[i:i + len(name)]
                         by_span[(span.start_char, span.end_char)].append((_PROPOSED_NAME_USE, None, 1, None))
+        version_ends: dict[int, int] = {}  # where a version after a capitalised word starts → its end
         for candidate in spotted.candidates:
-            if candidate.field == field_name:
+            if candidate.field != field_name:
+                continue
+            if candidate.rule == _WORD_VERSION:
+                version_ends[candidate.start] = max(candidate.end, version_ends.get(candidate.start, 0))
+            else:
                 by_span[(candidate.start, candidate.end)].append(
                     (candidate.rule, candidate.label, rule_weights.get(candidate.rule, 1), None))
         versioned = {start: end for (start, end), found in by_span.items() if any(f[0] == _VERSIONED for f in found)}
         for start, end, entry in self.lexicon_matcher.find(doc):
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1, entry.key))
-            if versioned.get(span.start_char, 0) > span.end_char:
-                # "SQuAD 2.0" is of the type of the "SQuAD" it versions
-                by_span[(span.start_char, versioned[span.start_char])].append(("lexicon", entry.type, 1, None))
+            version_end = versioned.get(span.start_char, 0)
+            if doc.text[span.end_char:span.end_char + 1] == " ":
+                version_end = max(version_end, version_ends.get(span.end_char + 1, 0))
+            if version_end > span.end_char:
+                # "SQuAD 2.0", "Llama 3.1 8B" are of the type of the "SQuAD", "Llama" they version
+                by_span[(span.start_char, version_end)].append(("lexicon", entry.type, 1, None))
         for _, start, end in long_forms(doc) if long_forms is not None else ():
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append((_DEFINED_ELSEWHERE, None, 1, None))
