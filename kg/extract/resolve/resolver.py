@@ -98,7 +98,7 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -118,7 +118,7 @@ class _Draft:
     rule: str
     votes: list[tuple[str, int]]
     sentence: tuple[int, int]
-    cues: list[tuple[int, int, str, str]] = field(default_factory=list)  # (distance, -length, relation, trigger)
+    cues: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (distance, -length, relation, side, trigger)
     first_person: bool = False
     background: bool = False  # an abstract sentence before the first that speaks for the authors
 
@@ -230,17 +230,17 @@ class _SentenceContext:
         self._longest = max((cue_end - cue_start for cue_start, cue_end, *_ in self.cues), default=0)
         self._reach = max(self.windows.values(), default=0)
 
-    def cues_near(self, start: int, end: int, sentence: int) -> list[tuple[int, int, str, str]]:
-        """Cues of the sentence near a mention: (distance, -length, relation, text), nearest first."""
+    def cues_near(self, start: int, end: int, sentence: int) -> list[tuple[int, int, str, str, str]]:
+        """Cues of the sentence near a mention: (distance, -length, relation, side, text), nearest first."""
         near = []
         starts, cues = self._by_sentence.get(sentence, ((), ()))
         low = bisect_left(starts, start - self._reach - self._longest)
         high = bisect_right(starts, end + self._reach)
         for cue_start, cue_end, cue_sentence, relation, side, text in cues[low:high]:
             if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
-                near.append((start - cue_end, cue_start - cue_end, relation, text))
+                near.append((start - cue_end, cue_start - cue_end, relation, side, text))
             elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
-                near.append((cue_start - end, cue_start - cue_end, relation, text))
+                near.append((cue_start - end, cue_start - cue_end, relation, side, text))
         return sorted(near)
 
 
@@ -599,7 +599,10 @@ class Resolver:
         if proposed:
             return PROPOSES, draft.text if draft.rule in self.proposal_rules else ""
         allowed = self.settings.relations["cues"]
-        for _, _, relation, trigger in draft.cues:
+        in_background = self.settings.relations["cues_in_background"] if draft.background else None
+        for _, _, relation, side, trigger in draft.cues:
+            if in_background is not None and side not in in_background.get(relation, ()):
+                continue
             if concept_type in allowed[relation]["types"]:
                 return relation, trigger
         if draft.first_person:
