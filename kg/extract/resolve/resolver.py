@@ -271,6 +271,7 @@ class Resolver:
         self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
         self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
+        self.title_study_words = frozenset(w.lower() for w in relations["proposes"]["title_study_words"])
         self._long_forms: tuple[tuple[str, ...], PhraseMatcher] | None = None
 
     def _alias_matcher(self, surfaces: list[str]) -> CasePhraseMatcher:
@@ -451,7 +452,7 @@ class Resolver:
             drafts = self._curate(drafts, curation)
         types = self._decide_types(drafts, curation)
         drafts = [d for d in drafts if d.key in types]
-        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules or self._names_contribution(d, types)}
+        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules or self._names_contribution(d, types, texts)}
         self._speak_for_the_authors(drafts, proposed)
         mentions = []
         for draft in sorted(drafts, key=lambda d: (d.paper_id, FIELDS.index(d.field), d.start)):
@@ -574,14 +575,18 @@ class Resolver:
             if (draft.paper_id, draft.field, draft.sentence) in voiced:
                 draft.first_person = True
 
-    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]]) -> bool:
+    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]], texts: dict[str, Paper]) -> bool:
         """A title names what the paper contributes with a phrase of its own: a method the
-        lexicon does not know, in two or more capitalised words ("Dynamic Token Merging")."""
+        lexicon does not know, in two or more capitalised words ("Dynamic Token Merging") —
+        unless the title studies it: the word before it is a study word ("Exploring Dilated
+        Neighborhood Attention for ...") or the title asks a question."""
         words = draft.text.split()
-        return (
-            draft.field == "title" and draft.key in types and types[draft.key][0] in self.title_contribution_types
-            and len(words) >= 2 and all(w[:1].isupper() for w in words) and self.lexicon.entry(draft.key) is None
-        )
+        if not (draft.field == "title" and draft.key in types and types[draft.key][0] in self.title_contribution_types
+                and len(words) >= 2 and all(w[:1].isupper() for w in words) and self.lexicon.entry(draft.key) is None):
+            return False
+        title = texts[draft.paper_id].title
+        before = title[:draft.start].split()
+        return "?" not in title and not (before and before[-1].lower() in self.title_study_words)
 
     def _one_relation_per_pair(self, mentions: list[Mention]) -> list[Mention]:
         """Every mention of a concept in a paper gets the pair's relation: the first of the
