@@ -73,6 +73,14 @@ def test_in_background_sentences_what_others_use_is_only_mentioned():
     assert relations["token merging"] == {"PROPOSES"}  # a bare propose verb just before it
 
 
+def test_an_example_takes_the_relation_of_what_it_exemplifies():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a pyramid learning strategy. It performs better than TransUNet on some benchmarks, e.g., Restormer.",
+    )], lexicon_of(("TransUNet", "model", "exact", ""), ("Restormer", "model", "exact", "")))
+    assert relations_of(resolution)["restormer"] == {"COMPARES_WITH"}
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions

@@ -272,6 +272,8 @@ class Resolver:
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
         self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
         self.title_study_words = frozenset(w.lower() for w in relations["proposes"]["title_study_words"])
+        self.example_marker = re.compile(
+            r"(?:^|\W)(?:" + "|".join(re.escape(m) for m in relations["examples"]) + r")[\W_]*$", re.IGNORECASE)
         self._long_forms: tuple[tuple[str, ...], PhraseMatcher] | None = None
 
     def _alias_matcher(self, surfaces: list[str]) -> CasePhraseMatcher:
@@ -321,6 +323,7 @@ class Resolver:
         proposed_names = self._proposed_names(docs, spotted)
         for field_name, doc in docs.items():
             context = _SentenceContext(doc, self)
+            head: _Draft | None = None  # the previous mention: what an example ("e.g., X") may exemplify
             for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms,
                                                              proposed_names):
                 span = doc.char_span(start, end)
@@ -328,18 +331,30 @@ class Resolver:
                 if not key:
                     continue
                 sentence = context.sentence_of[span.start]
+                cues = context.cues_near(span.start, span.end, sentence)
+                sentence_chars = context.sentence_chars[sentence]
+                if head is not None and self._exemplifies(doc.text[head.end:start]):
+                    cues = head.cues + cues
                 drafts.append(_Draft(
                     paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
                     rule=min((f[0] for f in found), key=lambda r: (_tier(r), r)),
                     # a lexicon entry votes only for the concept it names: the paper's own
                     # "(APE)" definition outranks a lexicon benchmark called APE
                     votes=[(label, weight) for _, label, weight, entry in found if label and entry in (None, key)],
-                    sentence=context.sentence_chars[sentence],
-                    cues=context.cues_near(span.start, span.end, sentence),
+                    sentence=sentence_chars,
+                    cues=cues,
                     first_person=field_name == "title" or sentence in context.first_person,
                     background=field_name != "title" and sentence < min(context.first_person, default=len(context.sentence_chars)),
                 ))
+                head = drafts[-1]
         return self._drop_unsupported_acronyms(drafts, abbreviations)
+
+    def _exemplifies(self, gap: str) -> bool:
+        """The text between two mentions makes the second an example of the first: it ends with
+        a marker of examples ("on some benchmarks, e.g., "), and no sentence ends before the
+        marker (the sentence splitter may end one at "e.g.")."""
+        marker = self.example_marker.search(gap)
+        return marker is not None and not re.search(r"[.!?]", gap[:marker.start() + 1])
 
     def _proposed_names(self, docs: dict[str, Doc], spotted: SpottedPaper) -> set[tuple[str, ...]]:
         """The words of each name the paper introduces ("we introduce Instella, a family of ...")."""
