@@ -199,6 +199,10 @@ def _cue_forms(cue: str) -> list[str]:
     return [verb, verb + "s", verb + "ed", verb + "ing"]
 
 
+_EXAMPLE_TAIL = 40
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
 class _SentenceContext:
     """One doc's sentences and relation cues, computed once for all its mentions."""
 
@@ -353,8 +357,9 @@ class Resolver:
         """The text between two mentions makes the second an example of the first: it ends with
         a marker of examples ("on some benchmarks, e.g., "), and no sentence ends before the
         marker (the sentence splitter may end one at "e.g.")."""
-        marker = self.example_marker.search(gap)
-        return marker is not None and not re.search(r"[.!?]", gap[:marker.start() + 1])
+        tail = gap[-_EXAMPLE_TAIL:]  # a marker and its punctuation are short: search only the end
+        marker = self.example_marker.search(tail)
+        return marker is not None and not _SENTENCE_END.search(gap, 0, len(gap) - len(tail) + marker.start() + 1)
 
     def _proposed_names(self, docs: dict[str, Doc], spotted: SpottedPaper) -> set[tuple[str, ...]]:
         """The words of each name the paper introduces ("we introduce Instella, a family of ...")."""
