@@ -327,6 +327,7 @@ class Resolver:
         proposed_names = self._proposed_names(docs, spotted)
         for field_name, doc in docs.items():
             context = _SentenceContext(doc, self)
+            text = doc.text  # built from the tokens on every access: once per field
             head: _Draft | None = None  # the previous mention: what an example ("e.g., X") may exemplify
             for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms,
                                                              proposed_names):
@@ -337,7 +338,7 @@ class Resolver:
                 sentence = context.sentence_of[span.start]
                 cues = context.cues_near(span.start, span.end, sentence)
                 sentence_chars = context.sentence_chars[sentence]
-                if head is not None and self._exemplifies(doc.text[head.end:start]):
+                if head is not None and self._exemplifies(text[head.end:start]):
                     cues = head.cues + cues
                 drafts.append(_Draft(
                     paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
