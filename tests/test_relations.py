@@ -52,6 +52,36 @@ def test_a_title_phrase_of_its_own_is_the_contribution():
     assert relations_of(resolution)["dynamic token merging"] == {"PROPOSES"}
 
 
+def test_a_title_that_studies_a_phrase_does_not_propose_it():
+    resolution = run_extraction([paper("Exploring Dilated Neighborhood Attention for Image Restoration",
+                                       "We study attention.")], EMPTY)
+    assert relations_of(resolution)["dilated neighborhood attention"] == {"USES"}
+
+
+def test_in_background_sentences_what_others_use_is_only_mentioned():
+    resolution = run_extraction([paper(
+        "A study",
+        "Restormer employs knowledge distillation for speed. Existing methods also tackle the image deblurring task. "
+        "We propose a pyramid learning strategy. It introduces a token merging step that uses TransUNet.",
+    )], lexicon_of(("TransUNet", "model", "exact", ""), ("knowledge distillation", "method", "lower", ""),
+                   ("Restormer", "model", "exact", ""), ("image deblurring", "task", "lower", ""),
+                   ("token merging", "method", "lower", "")))
+    relations = relations_of(resolution)
+    assert relations["knowledge distillation"] == {"MENTIONS"}  # background: the USES cue is someone else's
+    assert relations["image deblurring"] == {"ADDRESSES"}  # "the X task" still names the problem
+    assert relations["transunet"] == {"USES"}  # after the authors speak, cues count again
+    assert relations["token merging"] == {"PROPOSES"}  # a bare propose verb just before it
+
+
+def test_an_example_takes_the_relation_of_what_it_exemplifies():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a pyramid learning strategy. It performs better than TransUNet on some of the harder public "
+        "benchmarks, e.g., Restormer.",
+    )], lexicon_of(("TransUNet", "model", "exact", ""), ("Restormer", "model", "exact", "")))
+    assert relations_of(resolution)["restormer"] == {"COMPARES_WITH"}
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions

@@ -100,7 +100,7 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -120,7 +120,7 @@ class _Draft:
     rule: str
     votes: list[tuple[str, int]]
     sentence: tuple[int, int]
-    cues: list[tuple[int, int, str, str]] = field(default_factory=list)  # (distance, -length, relation, trigger)
+    cues: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (distance, -length, relation, side, trigger)
     first_person: bool = False
     background: bool = False  # an abstract sentence before the first that speaks for the authors
 
@@ -201,6 +201,10 @@ def _cue_forms(cue: str) -> list[str]:
     return [verb, verb + "s", verb + "ed", verb + "ing"]
 
 
+_EXAMPLE_TAIL = 40
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
 class _SentenceContext:
     """One doc's sentences and relation cues, computed once for all its mentions."""
 
@@ -232,17 +236,17 @@ class _SentenceContext:
         self._longest = max((cue_end - cue_start for cue_start, cue_end, *_ in self.cues), default=0)
         self._reach = max(self.windows.values(), default=0)
 
-    def cues_near(self, start: int, end: int, sentence: int) -> list[tuple[int, int, str, str]]:
-        """Cues of the sentence near a mention: (distance, -length, relation, text), nearest first."""
+    def cues_near(self, start: int, end: int, sentence: int) -> list[tuple[int, int, str, str, str]]:
+        """Cues of the sentence near a mention: (distance, -length, relation, side, text), nearest first."""
         near = []
         starts, cues = self._by_sentence.get(sentence, ((), ()))
         low = bisect_left(starts, start - self._reach - self._longest)
         high = bisect_right(starts, end + self._reach)
         for cue_start, cue_end, cue_sentence, relation, side, text in cues[low:high]:
             if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
-                near.append((start - cue_end, cue_start - cue_end, relation, text))
+                near.append((start - cue_end, cue_start - cue_end, relation, side, text))
             elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
-                near.append((cue_start - end, cue_start - cue_end, relation, text))
+                near.append((cue_start - end, cue_start - cue_end, relation, side, text))
         return sorted(near)
 
 
@@ -273,6 +277,9 @@ class Resolver:
         self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
         self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
+        self.title_study_words = frozenset(w.lower() for w in relations["proposes"]["title_study_words"])
+        self.example_marker = re.compile(
+            r"(?:^|\W)(?:" + "|".join(re.escape(m) for m in relations["examples"]) + r")[\W_]*$", re.IGNORECASE)
         self._long_forms: tuple[tuple[str, ...], PhraseMatcher] | None = None
 
     def _alias_matcher(self, surfaces: list[str]) -> CasePhraseMatcher:
@@ -322,6 +329,8 @@ class Resolver:
         proposed_names = self._proposed_names(docs, spotted)
         for field_name, doc in docs.items():
             context = _SentenceContext(doc, self)
+            text = doc.text  # built from the tokens on every access: once per field
+            head: _Draft | None = None  # the previous mention: what an example ("e.g., X") may exemplify
             for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms,
                                                              proposed_names):
                 span = doc.char_span(start, end)
@@ -329,18 +338,31 @@ class Resolver:
                 if not key:
                     continue
                 sentence = context.sentence_of[span.start]
+                cues = context.cues_near(span.start, span.end, sentence)
+                sentence_chars = context.sentence_chars[sentence]
+                if head is not None and self._exemplifies(text[head.end:start]):
+                    cues = head.cues + cues
                 drafts.append(_Draft(
                     paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
                     rule=min((f[0] for f in found), key=lambda r: (_tier(r), r)),
                     # a lexicon entry votes only for the concept it names: the paper's own
                     # "(APE)" definition outranks a lexicon benchmark called APE
                     votes=[(label, weight) for _, label, weight, entry in found if label and entry in (None, key)],
-                    sentence=context.sentence_chars[sentence],
-                    cues=context.cues_near(span.start, span.end, sentence),
+                    sentence=sentence_chars,
+                    cues=cues,
                     first_person=field_name == "title" or sentence in context.first_person,
                     background=field_name != "title" and sentence < min(context.first_person, default=len(context.sentence_chars)),
                 ))
+                head = drafts[-1]
         return self._drop_unsupported_acronyms(drafts, abbreviations)
+
+    def _exemplifies(self, gap: str) -> bool:
+        """The text between two mentions makes the second an example of the first: it ends with
+        a marker of examples ("on some benchmarks, e.g., "), and no sentence ends before the
+        marker (the sentence splitter may end one at "e.g.")."""
+        tail = gap[-_EXAMPLE_TAIL:]  # a marker and its punctuation are short: search only the end
+        marker = self.example_marker.search(tail)
+        return marker is not None and not _SENTENCE_END.search(gap, 0, len(gap) - len(tail) + marker.start() + 1)
 
     def _proposed_names(self, docs: dict[str, Doc], spotted: SpottedPaper) -> set[tuple[str, ...]]:
         """The words of each name the paper introduces ("we introduce Instella, a family of ...")."""
@@ -461,7 +483,7 @@ class Resolver:
             drafts = self._curate(drafts, curation)
         types = self._decide_types(drafts, curation)
         drafts = [d for d in drafts if d.key in types]
-        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules or self._names_contribution(d, types)}
+        proposed = {(d.paper_id, d.key) for d in drafts if d.rule in self.proposal_rules or self._names_contribution(d, types, texts)}
         self._speak_for_the_authors(drafts, proposed)
         mentions = []
         for draft in sorted(drafts, key=lambda d: (d.paper_id, FIELDS.index(d.field), d.start)):
@@ -584,14 +606,18 @@ class Resolver:
             if (draft.paper_id, draft.field, draft.sentence) in voiced:
                 draft.first_person = True
 
-    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]]) -> bool:
+    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]], texts: dict[str, Paper]) -> bool:
         """A title names what the paper contributes with a phrase of its own: a method the
-        lexicon does not know, in two or more capitalised words ("Dynamic Token Merging")."""
+        lexicon does not know, in two or more capitalised words ("Dynamic Token Merging") —
+        unless the title studies it: the word before it is a study word ("Exploring Dilated
+        Neighborhood Attention for ...") or the title asks a question."""
         words = draft.text.split()
-        return (
-            draft.field == "title" and draft.key in types and types[draft.key][0] in self.title_contribution_types
-            and len(words) >= 2 and all(w[:1].isupper() for w in words) and self.lexicon.entry(draft.key) is None
-        )
+        if not (draft.field == "title" and draft.key in types and types[draft.key][0] in self.title_contribution_types
+                and len(words) >= 2 and all(w[:1].isupper() for w in words) and self.lexicon.entry(draft.key) is None):
+            return False
+        title = texts[draft.paper_id].title
+        before = title[:draft.start].split()
+        return "?" not in title and not (before and before[-1].lower() in self.title_study_words)
 
     def _one_relation_per_pair(self, mentions: list[Mention]) -> list[Mention]:
         """Every mention of a concept in a paper gets the pair's relation: the first of the
@@ -609,7 +635,10 @@ class Resolver:
         if proposed:
             return PROPOSES, draft.text if draft.rule in self.proposal_rules else ""
         allowed = self.settings.relations["cues"]
-        for _, _, relation, trigger in draft.cues:
+        in_background = self.settings.relations["cues_in_background"] if draft.background else None
+        for _, _, relation, side, trigger in draft.cues:
+            if in_background is not None and side not in in_background.get(relation, ()):
+                continue
             if concept_type in allowed[relation]["types"]:
                 return relation, trigger
         if draft.first_person:
