@@ -401,7 +401,7 @@ class Resolver:
             span = doc[start:end]
             by_span[(span.start_char, span.end_char)].append(("lexicon", entry.type, 1, entry.key))
             version_end = versioned.get(span.start_char, 0)
-            if doc.text[span.end_char:span.end_char + 1] == " ":
+            if doc[end - 1].whitespace_ == " ":  # a version one space after the name: "Llama 3.1"
                 version_end = max(version_end, version_ends.get(span.end_char + 1, 0))
             if version_end > span.end_char:
                 # "SQuAD 2.0", "Llama 3.1 8B" are of the type of the "SQuAD", "Llama" they version
