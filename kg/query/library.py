@@ -86,6 +86,9 @@ _PARSERS = {
     "concept_type": parse_concept_type,
     "concept": str,  # resolved to keys by kg.query.run, which needs the engine
 }
+_EXPECTED = {"month": "a month (YYYY-MM, or latest)",
+             "concept_type": f"{ANY_CONCEPT_TYPE} or one of {', '.join(CONCEPT_TYPES)}"}
+"""What a parameter of a type must be, as a usage error says it."""
 CONCEPT_TYPE = "concept"
 CYPHER_INT_RANGE = (-2**63, 2**63 - 1)
 """The integers a Cypher parameter can hold (64-bit, on both engines): a value outside is a
@@ -108,9 +111,8 @@ class Parameter:
     def parse(self, text: str) -> Any:
         try:
             value = _PARSERS[self.type](text)
-        except ValueError as error:
-            expected = {"month": "a month (YYYY-MM, or latest)", "concept_type": str(error).removeprefix("not ")}
-            raise QueryError(f"parameter {self.name}: {text!r} is not {expected.get(self.type, self.type)}") from None
+        except ValueError:
+            raise QueryError(f"parameter {self.name}: {text!r} is not {_EXPECTED.get(self.type, self.type)}") from None
         _check_int_range(self.name, value)
         if self.type == "int" and value < 0:
             raise QueryError(f"parameter {self.name}: {value} is negative (a named query's numbers count rows or papers)")
