@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/concept_audit.py score [--draw FILE] [--judgements FILE]
 
 ``draw`` reads a graph.json that ``kg build`` wrote with evidence (not ``--lean``) and writes
-the 200 most-shared concepts (by paper count, ties by key) and 200 drawn at random (seed 13)
-from the rest, each with its key, name, type, paper count and up to three mention sentences
+the 200 most-shared concepts (by paper count, ties by key) and 200 drawn at random
+(``--seed``, default 13) from the rest, each with its key, name, type, paper count and up to three mention sentences
 from different papers (an abstract's sentence rather than the title where there is one; the
 mention marked «like this»), to judge by. The first line of the
 file records the build: the commit of the code that built it, its paper and concept counts.
@@ -91,8 +91,9 @@ def read_graph(path: Path) -> dict:
     return graph
 
 
-def draw(graph: dict, commit: str, graph_name: str) -> list[dict]:
-    """The header record and the drawn concepts, most-shared first, each with its contexts."""
+def draw(graph: dict, commit: str, graph_name: str, seed: int = SEED) -> list[dict]:
+    """The header record and the drawn concepts, most-shared first, each with its contexts
+    (the random group and the contexts drawn with ``seed``)."""
     concepts = {n["id"]: n for n in graph["nodes"] if CONCEPT.name in n.get("labels", ())}
     if not concepts:
         raise GraphFileError(f"{graph_name}: holds no concept")
@@ -106,14 +107,14 @@ def draw(graph: dict, commit: str, graph_name: str) -> list[dict]:
         raise GraphFileError(f"{graph_name}: carries no evidence sentences (built with --lean?)")
     ranked = sorted(concepts.values(), key=lambda n: (-n["paper_count"], n["key"]))
     top, rest = ranked[:GROUP_SIZE], sorted(ranked[GROUP_SIZE:], key=lambda n: n["key"])
-    drawn = random.Random(SEED).sample(rest, min(GROUP_SIZE, len(rest)))
+    drawn = random.Random(seed).sample(rest, min(GROUP_SIZE, len(rest)))
     papers = sum(1 for n in graph["nodes"] if PAPER.name in n.get("labels", ()))
     records = [{"build": {"commit": commit, "graph": graph_name, "papers": papers,
-                          "concepts": len(concepts), "seed": SEED}}]
+                          "concepts": len(concepts), "seed": seed}}]
     for group, nodes in (("most-shared", top), ("random", drawn)):
         for node in nodes:
             by_paper = evidence.get(node["id"], {})
-            chosen = random.Random(f"{SEED}:{node['key']}").sample(sorted(by_paper), min(CONTEXTS, len(by_paper)))
+            chosen = random.Random(f"{seed}:{node['key']}").sample(sorted(by_paper), min(CONTEXTS, len(by_paper)))
             records.append({"group": group, "key": node["key"], "name": node["name"], "type": concept_type(node),
                             "paper_count": node["paper_count"],
                             "contexts": [snippet(*by_paper[p]) for p in sorted(chosen)]})
@@ -231,13 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     draw_command.add_argument("graph", type=Path)
     draw_command.add_argument("--commit", required=True, help="commit of the code that built the graph")
     draw_command.add_argument("--out", type=Path, default=DRAW_FILE)
+    draw_command.add_argument("--seed", type=int, default=SEED,
+                              help=f"seed of the random group and of the contexts (default {SEED}, the committed draw)")
     score_command = commands.add_parser("score", help="score the judgements of a draw")
     score_command.add_argument("--draw", type=Path, default=DRAW_FILE)
     score_command.add_argument("--judgements", type=Path, default=JUDGEMENTS_FILE)
     args = parser.parse_args(argv)
     try:
         if args.command == "draw":
-            records = draw(read_graph(args.graph), args.commit, args.graph.name)
+            records = draw(read_graph(args.graph), args.commit, args.graph.name, args.seed)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
             print(f"wrote {len(records) - 1} concepts to {args.out}")

@@ -66,3 +66,12 @@ def test_foundation_models_fold_to_one_singular_concept():
     concepts = _concepts("Foundation models transfer well; we adapt a foundation model to radiology.")
     assert [k for k in concepts if k.startswith("foundation")] in ([], ["foundation model"]), concepts
     assert all(c.name.lower() == "foundation model" for k, c in concepts.items() if k.startswith("foundation"))
+
+
+def test_generic_model_phrases_are_not_concepts_and_named_families_stay():
+    concepts = _concepts(
+        "Foundation models (FMs) and pre-trained models (PTMs) are trained on remote sensing images. "
+        "We fine-tune multi-modal models (MMs), large language models (LLMs) and large multimodal models (LMMs).")
+    keys = set(concepts)
+    assert not keys & {"foundation model", "pre trained model", "multi modal model"}, keys
+    assert {"large language model", "large multimodal model"} <= keys, keys

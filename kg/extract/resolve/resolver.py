@@ -73,6 +73,9 @@ class CorpusSettings:
 
     not_names: frozenset[str]
     generic_phrases: frozenset[str]
+    generic_kind_heads: frozenset[str]
+    generic_modifiers: frozenset[str]
+    never_first_words: frozenset[str]
     unnamed_type: str | None
     proposed_type: str | None
     type_order: tuple[str, ...]
@@ -92,6 +95,9 @@ class CorpusSettings:
             settings = cls(
                 not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
                 generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
+                generic_kind_heads=frozenset(str(w).lower() for w in corpus["generic_kind_heads"]),
+                generic_modifiers=frozenset(str(w).lower() for w in corpus["generic_modifiers"]),
+                never_first_words=frozenset(str(w).lower() for w in corpus["never_first_words"]),
                 unnamed_type=corpus["unnamed_type"],
                 proposed_type=corpus["proposed_type"],
                 spellings={str(k).lower(): str(v).lower() for k, v in corpus.get("spellings", {}).items()},
@@ -305,7 +311,7 @@ class Resolver:
         for form in {a.long.lower() for s in spotted for a in s.abbreviations}:
             words = form.split()
             plain = all(w.replace("-", "").isalpha() for w in words)
-            if len(words) >= 2 and plain and concept_key(form) not in self.settings.generic_phrases:
+            if len(words) >= 2 and plain and not self.is_generic(concept_key(form)):
                 forms.add(form)
         return tuple(sorted(forms))
 
@@ -522,9 +528,27 @@ class Resolver:
         not_names = self.settings.not_names
         if _MARKUP.search(draft.text) or draft.text.lower() in not_names or draft.key in not_names:
             return True
-        if draft.key in self.settings.generic_phrases:
+        if self.is_generic(draft.key):
             return True
         return draft.rule == _VERSIONED and draft.text.split()[0].lower() in not_names
+
+    def is_generic(self, key: str) -> bool:
+        """A key that names nothing in particular: a generic phrase ("deep learning", "point
+        cloud"), generic modifiers before a kind noun ("pre trained model", "vision encoder"), a
+        coordination of generic phrases ("understanding and generation") or the half of one
+        that starts with its conjunction ("and segmentation")."""
+        settings = self.settings
+        if key in settings.generic_phrases:
+            return True
+        *modifiers, head = key.split(" ")
+        if not modifiers:
+            return False
+        if modifiers[0] in settings.never_first_words:
+            return True
+        if head in settings.generic_kind_heads and all(word in settings.generic_modifiers for word in modifiers):
+            return True
+        left, conjunction, right = key.partition(" and ")
+        return bool(conjunction) and self.is_generic(left) and self.is_generic(right)
 
     def _merge_compact_keys(self, drafts: list[_Draft]) -> None:
         """Keys equal but for spaces name one concept; the lexicon's key, else the most
