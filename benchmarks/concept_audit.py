@@ -5,9 +5,9 @@
 
 ``draw`` reads a graph.json that ``kg build`` wrote with evidence (not ``--lean``) and writes
 the 200 most-shared concepts (by paper count, ties by key) and 200 drawn at random
-(``--seed``, default 13) from the rest, each with its key, name, type, paper count and up to three mention sentences
-from different papers (an abstract's sentence rather than the title where there is one; the
-mention marked «like this»), to judge by. The first line of the
+(``--seed``, default 13) from the rest, each with its key, name, type, paper count and up to
+three mention sentences from different papers (an abstract's sentence rather than the title
+where there is one; the mention marked «like this»), to judge by. The first line of the
 file records the build: the commit of the code that built it, its paper and concept counts.
 
 ``score`` reads the draw and the hand judgements (one line per drawn concept; the fields and
