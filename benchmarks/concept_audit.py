@@ -16,7 +16,8 @@ real concepts, the share of right types among them and among all, each with its 
 interval and counts, beside a type-default baseline, and the commonest error kinds with
 examples. A judgement file that does not cover exactly the draw is an error.
 
-Reproduce the committed audit (a 75k build takes 5–10 minutes on this machine)::
+Reproduce an audit (a 75k build takes 5–10 minutes on this machine; the audit of landed code is
+in benchmarks/data/audit/9767041/, give its files to ``score`` with ``--draw`` and ``--judgements``)::
 
     PYTHONPATH=$PWD .venv/bin/python -m kg.cli build ../shared/corpus/arxiv-cs-2025.jsonl.gz \\
         --out /tmp/audit75k --only json --no-cache
