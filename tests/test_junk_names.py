@@ -75,3 +75,18 @@ def test_generic_model_phrases_are_not_concepts_and_named_families_stay():
     keys = set(concepts)
     assert not keys & {"foundation model", "pre trained model", "multi modal model"}, keys
     assert {"large language model", "large multimodal model"} <= keys, keys
+
+
+def test_a_verb_before_a_phrase_is_not_its_first_word_and_participle_modifiers_stay():
+    # words the tagger reads as verbs before a word ("employed", "explored", "poses",
+    # "mitigates") open no phrase and stand inside none; past participles that modify names
+    # ("supervised", "masked", "spoken") still do
+    concepts = _concepts("Earlier studies have employed machine learning for crop disease diagnosis. "
+                         "Recent work explored batch prompting to amortise inference cost. "
+                         "Label skew across clients poses federated learning risks. "
+                         "Modelling the sky mitigates depth reconstruction artifacts. "
+                         "We combine supervised learning with masked language modeling for spoken question answering.")
+    keys = set(concepts)
+    assert not any(set(k.split()) & {"employed", "explored", "poses", "mitigates"} for k in keys), keys
+    assert {"batch prompting", "federated learning", "depth reconstruction", "supervised learning",
+            "masked language modeling", "spoken question answering"} <= keys, keys
