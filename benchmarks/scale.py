@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/scale.py incremental  # acceptance 3: 50 new abstracts (after `full`)
     .venv/bin/python benchmarks/scale.py memory       # acceptance 4: peak RSS at 10k…75k (after `full`)
     .venv/bin/python benchmarks/scale.py scaling      # acceptance 2: 1 and 2 processes, Dask LocalCluster
+    .venv/bin/python benchmarks/scale.py update       # issue 15, acceptance 1: kg update +500, +50, a curation edit
 
 Builds run as users run them (``kg build`` in a subprocess, default pipeline: GraphML, JSON
 and HTML, all cores) in ``--work`` (default /tmp/kg-scale). While one runs, the resident
@@ -110,13 +111,15 @@ def run_kg(args: list[str], log: Path) -> dict:
     if code != 0:
         raise SystemExit(f"kg {' '.join(args)} failed ({code}); see {log}")
     stages = {name: float(value) for name, value in re.findall(r"(\w+) ([\d.]+)", text.split("seconds: ")[1].splitlines()[0])}
-    counts = re.search(r"extraction: (\d+) papers extracted, (\d+) from the cache", text)
+    counts = re.search(r"extraction: (\d+) papers? extracted, (\d+) from the cache", text)
+    drafted = re.search(r"resolution: (\d+) papers? drafted", text)
     return {
         "args": args, "wall_s": round(wall, 1), "load_avg_start": round(load, 2), "load_avg_end": round(os.getloadavg()[0], 2),
         "cpu_s": round(sum(sampler.cpu_by_pid.values()), 1),
         "peak_rss_total_mib": round(sampler.peak_total / 2**20), "peak_rss_driver_mib": round(sampler.peak_driver / 2**20),
         "stages_s": stages, "stages_cpu_s": stage_cpu(sampler, stages, wall),
         "extracted": int(counts.group(1)), "cached": int(counts.group(2)),
+        "drafted": int(drafted.group(1)) if drafted else None,
         "summary": [line for line in text.splitlines() if not line.startswith("wrote")],
     }
 
@@ -168,6 +171,65 @@ def incremental(work: Path, jobs: str | None) -> None:
     result["identical_to_full"] = {name: (out / name).read_bytes() == (work / "full" / name).read_bytes()
                                    for name in ("graph.graphml", "graph.json", "graph.html")}
     record(work, "incremental", result)
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file a build wrote into ``folder`` (the exports and the build record)."""
+    import hashlib
+
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())
+            if path.is_file() and path.name not in (".kg-cache.sqlite", ".kg-build.lock")
+            and not path.name.startswith(".kg-cache.sqlite-")}
+
+
+def update(work: Path, jobs: str | None) -> None:
+    """Issue 15, acceptance 1: ``kg build`` of all but the corpus's last 550 papers (with a
+    curation file), ``kg update`` with the next 500, then with the last 50, then after a
+    curation edit (no new papers); each update timed against a full build (``--no-cache``) of
+    the same papers and curation in the same run, and its files compared with that build's."""
+    import shutil
+
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as source:
+        lines = source.readlines()
+    inputs = {"base": lines[:-550], "new-500": lines[-550:-50], "new-50": lines[-50:]}
+    for name, part in inputs.items():
+        (work / f"{name}.jsonl").write_text("".join(part), encoding="utf-8")
+    curation = work / "curation.yaml"
+    curation.write_text("rename: {llama: LLaMA}\n")
+    out, reference = work / "update", work / "update-full"
+    for folder in (out, reference):
+        shutil.rmtree(folder, ignore_errors=True)
+    jobs_args = ["--jobs", jobs] if jobs else []
+    runs = {"base build": run_kg(["build", str(work / "base.jsonl"), "--out", str(out), "--curation", str(curation),
+                                  "--quiet", *jobs_args], work / "update-base.log")}
+    runs["+500"] = run_kg(["update", str(out), str(work / "new-500.jsonl"), "--quiet", *jobs_args], work / "update-500.log")
+    runs["+50"] = run_kg(["update", str(out), str(work / "new-50.jsonl"), "--quiet", *jobs_args], work / "update-50.log")
+    after_50 = _digests(out)
+    runs["full build"] = run_kg(["build", str(work / "base.jsonl"), str(work / "new-500.jsonl"), str(work / "new-50.jsonl"),
+                                 "--out", str(reference), "--curation", str(curation), "--no-cache", "--quiet",
+                                 *jobs_args], work / "update-full.log")
+    identical = {"+50": after_50 == _digests(reference)}
+    curation.write_text("rename: {llama: LLaMA}\ndrop: [lora]\nretype: {GSM8K: task}\n")
+    runs["curation edit"] = run_kg(["update", str(out), "--quiet", *jobs_args], work / "update-curation.log")
+    shutil.rmtree(reference)
+    runs["full build, edited curation"] = run_kg(
+        ["build", str(work / "base.jsonl"), str(work / "new-500.jsonl"), str(work / "new-50.jsonl"), "--out",
+         str(reference), "--curation", str(curation), "--no-cache", "--quiet", *jobs_args], work / "update-full-2.log")
+    identical["curation edit"] = _digests(out) == _digests(reference)
+    full_wall = runs["full build"]["wall_s"]
+    result = {
+        "runs": runs, "identical_to_full_build": identical,
+        "share_of_full_build_wall": {name: round(runs[name]["wall_s"] / full_wall, 3)
+                                     for name in ("+500", "+50", "curation edit")},
+    }
+    record(work, "update", result)
+    print("| run | wall s | share of the full build | papers extracted | drafted | stages (s) |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, run in runs.items():
+        share = run["wall_s"] / full_wall
+        stages = ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in run["stages_s"].items())
+        print(f"| {name} | {run['wall_s']:.1f} | {share:.3f} | {run['extracted']} | {run['drafted']} | {stages} |")
+    print(f"identical to the full build: {identical}")
 
 
 def memory(work: Path, jobs: str | None, counts: list[int]) -> None:
@@ -241,7 +303,7 @@ def scaling(work: Path, papers: int, rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("full", "incremental", "memory", "scaling"))
+    parser.add_argument("command", choices=("full", "incremental", "memory", "scaling", "update"))
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-scale"))
     parser.add_argument("--jobs", default=None, help="kg build --jobs (default: all cores)")
     parser.add_argument("--counts", default="10000,25000,50000", help="memory: corpus prefixes to build (75k: `full`)")
@@ -253,6 +315,8 @@ def main() -> None:
         full(args.work, args.jobs)
     elif args.command == "incremental":
         incremental(args.work, args.jobs)
+    elif args.command == "update":
+        update(args.work, args.jobs)
     elif args.command == "memory":
         memory(args.work, args.jobs, [int(c) for c in args.counts.split(",")])
     else:

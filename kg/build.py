@@ -77,6 +77,7 @@ class BuildSummary:
     papers: int = 0
     extracted: int = 0
     cached: int = 0
+    drafted: int = 0
     mentions: Counter = field(default_factory=Counter)
     concepts: Counter = field(default_factory=Counter)
     edges: Counter = field(default_factory=Counter)
@@ -90,7 +91,8 @@ class BuildSummary:
         out = [
             *([self.changes.line()] if self.changes is not None else []),
             f"papers: {self.papers} ({read.records} records read, {read.skipped} skipped, {read.merged} duplicates merged)",
-            f"extraction: {self.extracted} papers extracted, {self.cached} from the cache",
+            f"extraction: {_papers(self.extracted)} extracted, {self.cached} from the cache",
+            f"resolution: {_papers(self.drafted)} drafted, {self.papers - self.drafted} from the cache",
             "mentions: " + _counts(self.mentions),
             "concepts: " + _counts(self.concepts),
             "edges: " + _counts(self.edges),
@@ -99,6 +101,10 @@ class BuildSummary:
         ]
         out += [f"wrote {path}" for path in self.files]
         return out
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper" if count == 1 else f"{count} papers"
 
 
 def _counts(counter: Counter) -> str:
@@ -220,7 +226,7 @@ def _build(read: Callable[[], list[Paper]], out_dir: Path, settings: BuildSettin
 
     extraction = extract(papers, curation=curation, show_progress=show_progress, seconds=summary.seconds,
                          cache_path=settings.cache, workers=workers)
-    summary.extracted, summary.cached = extraction.extracted, extraction.cached
+    summary.extracted, summary.cached, summary.drafted = extraction.extracted, extraction.cached, extraction.drafted
     summary.notes = list(extraction.resolution.notes)
     summary.mentions = Counter(m.label for m in extraction.resolution.mentions)
     summary.concepts = Counter(c.label for c in extraction.resolution.concepts.values())

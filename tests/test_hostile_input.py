@@ -294,7 +294,21 @@ def test_an_unknown_field_property_is_a_usage_error(tmp_path):
     assert code == 2 and "'foo' is not one of id, title, abstract" in stderr
 
 
-def test_a_damaged_cache_record_is_a_cache_miss(tmp_path):
+_DAMAGE = {  # SQL that damages the first paper's cache entries; what the re-run then does again
+    "stage-1 record": (["UPDATE spotted SET record = x'789c6e6f74' WHERE key = :key",
+                        "DELETE FROM drafted WHERE key = :key"],  # so that its stage-1 record is read
+                       "1 paper extracted, 1 from the cache", "1 paper drafted, 1 from the cache"),
+    "drafts": (["UPDATE drafted SET record = x'789c6e6f74' WHERE key = :key"],
+               "0 papers extracted, 2 from the cache", "1 paper drafted, 1 from the cache"),
+    "defined long forms": (["UPDATE drafted SET defines = '[' WHERE key = :key"],
+                           "0 papers extracted, 2 from the cache", "1 paper drafted, 1 from the cache"),
+    "corpus long forms": (["UPDATE long_forms SET forms = x'00'"],
+                          "0 papers extracted, 2 from the cache", "2 papers drafted, 0 from the cache"),
+}
+
+
+@pytest.mark.parametrize("damage", _DAMAGE, ids=list(_DAMAGE))
+def test_a_damaged_cache_record_is_a_cache_miss(tmp_path, damage):
     import sqlite3
 
     papers = tmp_path / "papers.jsonl"
@@ -303,14 +317,18 @@ def test_a_damaged_cache_record_is_a_cache_miss(tmp_path):
     args = ("build", str(papers), "--out", str(out), "--only", "json", "--jobs", "1")
     assert run_kg(*args)[0] == 0
     first = (out / "graph.json").read_bytes()
+    statements, extracted, drafted = _DAMAGE[damage]
     with sqlite3.connect(out / ".kg-cache.sqlite") as connection:
         key = connection.execute("SELECT key FROM spotted ORDER BY key LIMIT 1").fetchone()[0]
-        connection.execute("UPDATE spotted SET record = ? WHERE key = ?", (b"\x78\x9cnot zlib", key))
+        for statement in statements:
+            connection.execute(statement, {"key": key})
     code, stdout, stderr = run_kg(*args)
     assert code == 0, stderr
-    assert "kg: warning: 1 damaged cache records were extracted again" in stdout
-    assert "1 papers extracted, 1 from the cache" in stdout
+    assert "kg: warning: 1 damaged cache records were made again" in stdout
+    assert f"extraction: {extracted}" in stdout and f"resolution: {drafted}" in stdout
     assert (out / "graph.json").read_bytes() == first
+    code, stdout, _ = run_kg(*args)  # and the cache is whole again
+    assert code == 0 and "warning" not in stdout and "resolution: 0 papers drafted, 2 from the cache" in stdout
 
 
 @pytest.mark.parametrize("raw", ["2413.00001", "2400.00001", "1501.1234", "1412.12345", "0612.1234"])

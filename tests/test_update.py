@@ -91,6 +91,7 @@ def test_an_update_equals_the_full_build_of_the_union_and_says_what_it_added_and
     assert result.stdout.splitlines()[0] == ("update: 2 papers built before; added 2 (2402.00003, 2402.00004), "
                                              "changed 1 (2402.00001), removed 0")
     assert "extraction: 2 papers extracted, 2 from the cache" in result.stdout
+    assert "resolution: 2 papers drafted, 2 from the cache" in result.stdout  # stage 2's per-paper pass too
     assert exports(out) == full_build(tmp_path / "full", old, new)
     assert [paper.id for paper in read_record(out / RECORD)[1]] == ["2402.00001", "2402.00002", "2402.00003",
                                                                      "2402.00004"]
@@ -108,7 +109,9 @@ def test_an_update_keeps_the_build_settings(tmp_path):
 
 def test_a_long_form_a_new_paper_defines_changes_the_older_papers_concepts(tmp_path):
     """The new paper defines "hierarchical token pruning (HTP)"; an older paper that wrote
-    "adaptive hierarchical token pruning" then names the defined concept, as in the full build."""
+    "adaptive hierarchical token pruning" then names the defined concept, as in the full build:
+    it is drafted again, the older paper without the long form is not. Removing the new paper
+    again drafts the older one again, and the graph is the first build's."""
     old = write_papers(tmp_path / "old.jsonl",
                        ("2402.00001", "Pruning for speed", "We combine adaptive hierarchical token pruning with BERT on GLUE."),
                        ("2402.00002", "Token budgets", "We apply HTP to LLaMA and evaluate it on MMLU."))
@@ -117,10 +120,13 @@ def test_a_long_form_a_new_paper_defines_changes_the_older_papers_concepts(tmp_p
                                                         "removes redundant tokens in vision transformers, and evaluate HTP on ImageNet."))
     out = built(tmp_path / "out", old)
     assert "concept:adaptive hierarchical token pruning" in concepts_of(out, "2402.00001")
-    updated(out, new)
+    first = exports(out)
+    assert "resolution: 2 papers drafted, 1 from the cache" in updated(out, new).stdout  # the new one, and 2402.00001
     assert "concept:hierarchical token pruning" in concepts_of(out, "2402.00001")
     assert "concept:adaptive hierarchical token pruning" not in concept_types(out)
     assert exports(out) == full_build(tmp_path / "full", old, new)
+    assert "resolution: 1 paper drafted, 1 from the cache" in updated(out, "--remove", "2402.00003").stdout
+    assert exports(out) == first
 
 
 def test_new_papers_that_change_a_concepts_majority_type_retype_it_as_the_full_build_does(tmp_path):
@@ -166,6 +172,7 @@ def test_an_update_after_a_curation_edit_equals_a_full_build_with_the_new_curati
     result = updated(out)
     assert "update: 4 papers built before; added 0, changed 0, removed 0" in result.stdout
     assert "extraction: 0 papers extracted, 4 from the cache" in result.stdout
+    assert "resolution: 4 papers drafted, 0 from the cache" in result.stdout  # a curation is stage 2's data
     assert exports(out) != before
     assert exports(out) == full_build(tmp_path / "full", papers, options=("--curation", str(curation)))
 

@@ -1,11 +1,17 @@
-"""The stage-1 cache: what the per-paper extraction stage found, on disk, in SQLite.
+"""The extraction cache: what the per-paper passes of both stages found, on disk, in SQLite.
 
-A record is keyed by a hash of the paper's text (the fields stage 1 reads) and the per-paper
-rules' fingerprint (:func:`kg.extract.pipeline.pipeline_fingerprint`), so an edited pattern
-or word list misses every key while a lexicon, curation or relation-cue edit (stage 2) keeps
-them all. Records are written a shard at a time, one transaction each: a build killed
+A stage-1 record is keyed by a hash of the paper's text (the fields stage 1 reads) and the
+per-paper rules' fingerprint (:func:`kg.extract.pipeline.pipeline_fingerprint`), so an edited
+pattern or word list misses every key while a lexicon, curation or relation-cue edit (stage 2)
+keeps them all. Records are written a shard at a time, one transaction each: a build killed
 mid-way leaves every finished shard usable and no half-written record, because SQLite never
 shows an uncommitted transaction to a reader.
+
+Stage 2's per-paper pass (a paper's drafts: :meth:`Resolver.draft_paper`) is stored under the
+same key with the resolver's fingerprint (its data files, the curation and its code), the long
+forms the paper defines, and the digest of the corpus's long forms it was drafted with (the one
+corpus fact a draft reads): :mod:`kg.extract.run` drafts again only the papers whose text holds
+a long form that changed since (:meth:`Resolver.papers_with`).
 
 >>> from kg.records import Paper
 >>> a = Paper(id="1", title="T", abstract="A.", source="x")
@@ -38,6 +44,19 @@ CREATE TABLE IF NOT EXISTS spotted (
     record BLOB NOT NULL
 )
 """
+_DRAFT_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS drafted (
+        key TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        defines TEXT NOT NULL,
+        long_forms TEXT NOT NULL,
+        record BLOB NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS long_forms (
+        digest TEXT PRIMARY KEY,
+        forms BLOB NOT NULL
+    )""",
+)
 _LOOKUP_BATCH = 500  # SQLite limits the parameters of one statement
 
 
@@ -58,6 +77,11 @@ def decode_spotted(record: bytes, paper: Paper) -> SpottedPaper:
     """The stored record, for ``paper`` (papers with the same text share one record)."""
     spotted = SpottedPaper.from_json(json.loads(zlib.decompress(record)))
     return spotted if spotted.paper_id == paper.id else replace(spotted, paper_id=paper.id)
+
+
+def long_forms_digest(long_forms: tuple[str, ...]) -> str:
+    """What the stored drafts name the corpus's long forms they were drafted with by."""
+    return hashlib.sha256("\n".join(long_forms).encode()).hexdigest()[:16]
 
 
 BROKEN_RECORD = (zlib.error, ValueError, KeyError, TypeError, AttributeError)
@@ -103,8 +127,11 @@ class SpotCache:
             self.connection = sqlite3.connect(path, timeout=60)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=NORMAL")  # atomic, not necessarily durable on power loss
-            self.connection.execute(_SCHEMA)
-            self.connection.execute("SELECT key, fingerprint, record FROM spotted LIMIT 1").fetchall()  # another schema fails here
+            for table in (_SCHEMA, *_DRAFT_SCHEMA):
+                self.connection.execute(table)
+            # another schema fails here
+            self.connection.execute("SELECT key, fingerprint, record FROM spotted LIMIT 1").fetchall()
+            self.connection.execute("SELECT key, fingerprint, defines, long_forms, record FROM drafted LIMIT 1").fetchall()
             self.connection.commit()
 
     @contextmanager
@@ -144,28 +171,105 @@ class SpotCache:
             yield paper, decode_spotted(self.get(self.key(paper)), paper)
 
     def drop_broken(self, papers: Iterable[Paper]) -> int:
-        """Delete the records of these papers that cannot be decoded (a damaged cache file):
-        they become cache misses and are extracted again; how many."""
-        broken = []
+        """Delete the records and drafts of these papers that cannot be decoded (a damaged cache
+        file): they become cache misses and are extracted or drafted again; how many."""
+        broken: dict[str, list[tuple[str]]] = {"spotted": [], "drafted": []}
         for paper in papers:
             key = self.key(paper)
+            for table, decode in (("spotted", lambda: decode_spotted(self.get(key), paper)),
+                                  ("drafted", lambda: self._decode_drafted(key))):
+                try:
+                    decode()
+                except KeyError:
+                    continue
+                except BROKEN_RECORD:
+                    broken[table].append((key,))
+        sets = []
+        for digest, forms in self.connection.execute("SELECT digest, forms FROM long_forms"):
             try:
-                decode_spotted(self.get(key), paper)
-            except KeyError:
-                continue
+                json.loads(zlib.decompress(forms))
             except BROKEN_RECORD:
-                broken.append((key,))
+                sets.append((digest,))
         with self._writing():
-            self.connection.executemany("DELETE FROM spotted WHERE key = ?", broken)
-        return len(broken)
+            for table, keys in broken.items():
+                self.connection.executemany(f"DELETE FROM {table} WHERE key = ?", keys)
+            self.connection.executemany("DELETE FROM long_forms WHERE digest = ?", sets)
+        return sum(map(len, broken.values())) + len(sets)
+
+    def _decode_drafted(self, key: str) -> None:
+        """Decode ``key``'s stored drafts and the forms it defines (raising what a damaged one raises)."""
+        self.drafts(key)
+        for (defines,) in self.connection.execute("SELECT defines FROM drafted WHERE key = ?", (key,)):
+            json.loads(defines)
 
     def drop_other_rules(self) -> int:
-        """Delete records of other rule fingerprints (they can never hit again); how many."""
+        """Delete records of other rule fingerprints (they can never hit again), and the drafts
+        made from them; how many records."""
         with self._writing():
-            return self.connection.execute("DELETE FROM spotted WHERE fingerprint != ?", (self.fingerprint,)).rowcount
+            dropped = self.connection.execute("DELETE FROM spotted WHERE fingerprint != ?", (self.fingerprint,)).rowcount
+            if dropped:
+                self.connection.execute("DELETE FROM drafted WHERE key NOT IN (SELECT key FROM spotted)")
+                self.connection.execute("DELETE FROM long_forms WHERE digest NOT IN (SELECT long_forms FROM drafted)")
+            return dropped
 
     def close(self) -> None:
         self.connection.close()
+
+    # --- stage 2's per-paper pass -----------------------------------------------------------
+
+    def drafted(self, keys: Sequence[str], fingerprint: str) -> dict[str, tuple[tuple[str, ...], str]]:
+        """For each key with stage-2 drafts of the resolver ``fingerprint`` (its data files and
+        code): the long forms that paper defines, and the digest of the corpus's long forms
+        it was drafted with (:meth:`long_forms`)."""
+        found = {}
+        for batch in shards_of(sorted(set(keys)), _LOOKUP_BATCH):
+            marks = ",".join("?" * len(batch))
+            rows = self.connection.execute(f"SELECT key, defines, long_forms FROM drafted WHERE fingerprint = ? "
+                                           f"AND key IN ({marks})", [fingerprint, *batch])
+            found.update((key, (tuple(json.loads(defines)), digest)) for key, defines, digest in rows)
+        return found
+
+    def drafts(self, key: str) -> list:
+        """The stored drafts of ``key``: :meth:`put_drafts`'s rows, decoded from JSON."""
+        row = self.connection.execute("SELECT record FROM drafted WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return json.loads(zlib.decompress(row[0]))
+
+    def long_forms(self, digest: str) -> frozenset[str]:
+        """The corpus's long forms stored under ``digest`` (:meth:`put_drafts`)."""
+        row = self.connection.execute("SELECT forms FROM long_forms WHERE digest = ?", (digest,)).fetchone()
+        if row is None:
+            raise KeyError(digest)
+        return frozenset(json.loads(zlib.decompress(row[0])))
+
+    def put_long_forms(self, long_forms: tuple[str, ...]) -> str:
+        """Store the corpus's long forms a build drafts with; their digest."""
+        digest = long_forms_digest(long_forms)
+        forms = zlib.compress(json.dumps(long_forms, separators=(",", ":"), ensure_ascii=False).encode(), 1)
+        with self._writing():
+            self.connection.execute("INSERT OR IGNORE INTO long_forms (digest, forms) VALUES (?, ?)", (digest, forms))
+        return digest
+
+    def put_drafts(self, fingerprint: str, digest: str, drafted: Iterable[tuple[str, tuple[str, ...], list]]) -> None:
+        """Store papers' (key, the long forms it defines, its drafts' rows), drafted with the
+        resolver ``fingerprint`` and the corpus long forms of ``digest``, in one transaction."""
+        with self._writing():
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO drafted (key, fingerprint, defines, long_forms, record) VALUES (?, ?, ?, ?, ?)",
+                ((key, fingerprint, json.dumps(defines, ensure_ascii=False), digest,
+                  zlib.compress(json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode(), 1))
+                 for key, defines, rows in drafted))
+
+    def confirm_drafts(self, digest: str, keys: Iterable[str]) -> None:
+        """Mark the stored drafts of ``keys`` as drafted with the long forms of ``digest`` too
+        (their papers hold none of the forms that changed), and forget the sets of forms no
+        draft refers to any more."""
+        with self._writing():
+            for batch in shards_of(sorted(set(keys)), _LOOKUP_BATCH):
+                marks = ",".join("?" * len(batch))
+                self.connection.execute(f"UPDATE drafted SET long_forms = ? WHERE key IN ({marks})", [digest, *batch])
+            self.connection.execute("DELETE FROM long_forms WHERE digest NOT IN (SELECT long_forms FROM drafted)")
 
     def __enter__(self) -> "SpotCache":
         return self

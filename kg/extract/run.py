@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections import defaultdict
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -24,10 +25,10 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.errors import WorkerMismatch
-from kg.extract.compiled import start_up, take_warnings
+from kg.extract.compiled import code_fingerprint, start_up, take_warnings
 from kg.extract.cache import BROKEN_RECORD, SpotCache, decode_spotted, encode_spotted, open_spot_cache
 from kg.extract.resolve.curation import Curation
-from kg.extract.resolve.resolver import Resolution, Resolver, rule_weights
+from kg.extract.resolve.resolver import Draft, Resolution, Resolver, rule_weights
 from kg.extract.spot.pipeline import build_pipeline, pipeline_fingerprint
 from kg.extract.spot.spotter import spot_papers
 from kg.parallel import Workers, map_papers, shards_of
@@ -72,11 +73,16 @@ class DraftShard:
 
 @dataclass(frozen=True)
 class DraftResult:
-    """A worker's drafts for a shard (in paper order), and its resolver's fingerprint."""
+    """A worker's drafts for a shard (one list per paper, in paper order), and its resolver's
+    fingerprint."""
 
     fingerprint: str
-    drafts: list
+    drafts: list[list]
 
+
+_DRAFT_CODE = ("kg.extract.resolve.resolver", "kg.extract.resolve.lexicon", "kg.extract.resolve.curation", "kg.keys",
+               "kg.records")
+"""The modules whose code makes a paper's drafts (:func:`draft_fingerprint`)."""
 
 _PIPELINES: dict[tuple[Path | None, str], Language] = {}
 _RESOLVERS: dict[str, Resolver] = {}
@@ -113,9 +119,10 @@ def spot_shard(shard: SpotShard) -> SpotResult:
 def draft_shard(shard: DraftShard) -> DraftResult:
     """Stage 2's per-paper pass for one shard, in a worker."""
     resolver = worker_resolver(shard.fingerprint, shard.curation)
-    pairs = ((paper, decode_spotted(record, paper)) for paper, record in zip(shard.papers, shard.records))
-    drafts = resolver.draft_corpus(pairs, shard.weights, resolver.long_form_matcher(shard.long_forms))
-    return DraftResult(resolver.fingerprint, drafts)
+    long_forms = resolver.long_form_matcher(shard.long_forms)
+    return DraftResult(resolver.fingerprint, [
+        resolver.draft_paper(paper, decode_spotted(record, paper), shard.weights, long_forms)
+        for paper, record in zip(shard.papers, shard.records)])
 
 
 def _check(worker: str, driver: str, what: str) -> None:
@@ -149,18 +156,89 @@ def spot_missing(papers: Sequence[Paper], cache: SpotCache, executor: Executor |
 
 
 def draft_papers(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, long_forms: tuple[str, ...],
-                 weights: dict[str, int], executor: Executor, window: int = 4, show_progress: bool = False) -> list:
-    """Stage 2's per-paper pass for every paper, on the workers, in paper order."""
-    tasks = (DraftShard(shard, [cache.get(cache.key(paper)) for paper in shard], long_forms, weights,
-                        resolver.fingerprint, resolver.curation)
-             for shard in shards_of(papers, SHARD_SIZE))
-    drafts: list = []
+                 weights: dict[str, int], executor: Executor | None, window: int = 4,
+                 show_progress: bool = False) -> Iterator[tuple[Sequence[Paper], list[list]]]:
+    """Stage 2's per-paper pass for these papers, a shard at a time, in paper order: each
+    shard's papers and their drafts (one list per paper); on the workers, or here without."""
+    shards = shards_of(papers, SHARD_SIZE)
+    if executor is None:
+        matcher = resolver.long_form_matcher(long_forms)
+        results = ((shard, [resolver.draft_paper(paper, spotted, weights, matcher)
+                            for paper, spotted in cache.records(shard)]) for shard in shards)
+    else:
+        shards = list(shards)
+        tasks = (DraftShard(shard, [cache.get(cache.key(paper)) for paper in shard], long_forms, weights,
+                            resolver.fingerprint, resolver.curation) for shard in shards)
+        results = zip(shards, map_papers(draft_shard, tasks, executor, window))
     with _progress(len(papers), "resolving", show_progress) as progress:
-        for result in map_papers(draft_shard, tasks, executor, window):
-            _check(result.fingerprint, resolver.fingerprint, "lexicons and corpus settings")
-            drafts.extend(result.drafts)
-            progress.update(SHARD_SIZE)
-    return drafts
+        for shard, result in results:
+            if isinstance(result, DraftResult):
+                _check(result.fingerprint, resolver.fingerprint, "lexicons and corpus settings")
+                result = result.drafts
+            yield shard, result
+            progress.update(len(shard))
+
+
+def draft_fingerprint(resolver: Resolver) -> str:
+    """What a paper's stored drafts depend on besides its stage-1 record and the corpus's long
+    forms: the resolver's data files and curation, and the code that drafts."""
+    return f"{resolver.fingerprint}-{code_fingerprint(*_DRAFT_CODE)}"
+
+
+def draft_corpus(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, weights: dict[str, int],
+                 executor: Executor | None, window: int, show_progress: bool, reuse: bool) -> tuple[list, int]:
+    """Stage 2's per-paper pass over the corpus: every paper's drafts, in paper order, and how
+    many papers were drafted (the rest came from the cache).
+
+    With ``reuse``, a paper's drafts are stored in the cache with the long forms it defines, and
+    used again while its stage-1 record, the resolver and the corpus's long forms it can read
+    stay the same: a new paper that defines "graph neural networks (GNNs)" has drafted again
+    only the papers whose text holds "graph neural networks" (:meth:`Resolver.papers_with`).
+    """
+    keys = [cache.key(paper) for paper in papers]
+    fingerprint = draft_fingerprint(resolver)
+    stored = cache.drafted(keys, fingerprint) if reuse else {}
+    # pass A: the long forms the corpus defines, from the stored drafts or the stage-1 records
+    defines = {key: found for key, (found, _) in stored.items()}
+    for paper, key in zip(papers, keys):
+        if key not in defines:
+            defines[key] = resolver.paper_long_forms(decode_spotted(cache.get(key), paper))
+    long_forms = tuple(sorted({form for found in defines.values() for form in found}))
+    stale = {key for key in keys if key not in stored}
+    by_digest: dict[str, list[int]] = defaultdict(list)
+    for position, key in enumerate(keys):
+        if key in stored:
+            by_digest[stored[key][1]].append(position)
+    current = frozenset(long_forms)
+    for digest, positions in by_digest.items():
+        try:
+            changed = cache.long_forms(digest) ^ current
+        except KeyError:  # the set was dropped (damaged): draft its papers again
+            changed = None
+        if changed is None or changed:
+            read = positions if changed is None else [positions[i] for i in
+                                                      resolver.papers_with([papers[p] for p in positions], changed)]
+            stale.update(keys[position] for position in read)
+    # pass B: draft what has no valid stored drafts, storing each shard as it completes
+    todo = list({key: paper for key, paper in zip(keys, papers) if key in stale}.items())
+    digest = cache.put_long_forms(long_forms) if reuse else ""
+    fresh: dict[str, list] = {}
+    for shard, drafts in draft_papers([paper for _, paper in todo], cache, resolver, long_forms, weights, executor,
+                                      window, show_progress):
+        shard_keys = [cache.key(paper) for paper in shard]
+        fresh.update(zip(shard_keys, drafts))
+        if reuse:
+            cache.put_drafts(fingerprint, digest, ((key, defines[key], [draft.to_row() for draft in paper_drafts])
+                                                   for key, paper_drafts in zip(shard_keys, drafts)))
+    if reuse:
+        cache.confirm_drafts(digest, (key for key, (_, was) in stored.items() if key not in fresh and was != digest))
+    drafts = []
+    for paper, key in zip(papers, keys):
+        if key in fresh:
+            drafts += (d if d.paper_id == paper.id else replace(d, paper_id=paper.id) for d in fresh[key])
+        else:
+            drafts += (Draft.from_row(row, paper.id) for row in cache.drafts(key))
+    return drafts, sum(key in fresh for key in keys)
 
 
 @contextmanager
@@ -180,44 +258,24 @@ def open_cache(path: Path | None, fingerprint: str) -> Iterator[SpotCache]:
 
 @dataclass(frozen=True)
 class Extraction:
-    """The two extraction stages' output for a set of papers, and where stage 1's came from."""
+    """The two extraction stages' output for a set of papers, and where it came from: papers
+    extracted (stage 1) and drafted (stage 2's per-paper pass), the rest from the cache."""
 
     papers: list[Paper]
     resolution: Resolution
     extracted: int = 0
     cached: int = 0
-
-
-def _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver, nlp, show_progress,
-                 seconds) -> tuple[int, Resolution]:
-    """Stage 1 for what the cache lacks, then stage 2 over all papers; (papers extracted, resolution)."""
-    started = time.perf_counter()
-    extracted = spot_missing(papers, cache, executor, workers.window, rules_dir, show_progress)
-    seconds["extract"] = time.perf_counter() - started
-    started = time.perf_counter()
-    # two passes over the cache, never all stage-1 records in memory at once: the long
-    # forms the corpus defines, then each paper's drafts (which look for those forms)
-    long_forms = resolver.corpus_long_forms(spotted for _, spotted in cache.records(papers))
-    weights = rule_weights(nlp)
-    if executor is None or own_resolver:
-        drafts = resolver.draft_corpus(cache.records(papers), weights, resolver.long_form_matcher(long_forms))
-    else:
-        drafts = draft_papers(papers, cache, resolver, long_forms, weights, executor, workers.window,
-                              show_progress)
-    resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
-    if getattr(cache, "warning", None):
-        resolution = replace(resolution, notes=(cache.warning, *resolution.notes))
-    seconds["resolve"] = time.perf_counter() - started
-    return extracted, resolution
+    drafted: int = 0
 
 
 def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolver | None = None,
             curation: Curation | None = None, show_progress: bool = False, seconds: dict[str, float] | None = None,
             cache_path: Path | None = None, workers: Workers = Workers()) -> Extraction:
     """Stage 1 (spot, per paper: cached at ``cache_path``, run on ``workers`` for the papers
-    the cache lacks) and stage 2 (resolve with the shipped data and ``curation``, over the
-    whole corpus, every time; its per-paper pass on the workers too, unless ``resolver`` is
-    given: one built with other data, which workers could not rebuild)."""
+    the cache lacks) and stage 2 (resolve with the shipped data and ``curation``: its per-paper
+    pass on the workers too and cached at ``cache_path`` (:func:`draft_corpus`), unless
+    ``resolver`` is given: one built with other data, which workers could not rebuild; its
+    corpus pass over all papers, every time)."""
     seconds = seconds if seconds is not None else {}
     nlp, fingerprint = worker_pipeline(rules_dir)
     own_resolver = resolver is not None
@@ -230,16 +288,31 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
                 resolver = Resolver(curation=curation, nlp=nlp)
             _RESOLVERS.setdefault(resolver.fingerprint, resolver)  # forked workers inherit it
         loading = time.perf_counter() - started
+
+        def both_stages() -> tuple[int, int, Resolution]:
+            """Stage 1 for what the cache lacks, then stage 2 over all papers: (papers
+            extracted, papers drafted, resolution)."""
+            started = time.perf_counter()
+            extracted = spot_missing(papers, cache, executor, workers.window, rules_dir, show_progress)
+            seconds["extract"] = time.perf_counter() - started
+            started = time.perf_counter()
+            drafts, drafted = draft_corpus(papers, cache, resolver, rule_weights(nlp),
+                                           None if own_resolver else executor, workers.window, show_progress,
+                                           reuse=cache_path is not None and not own_resolver)
+            resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
+            if getattr(cache, "warning", None):
+                resolution = replace(resolution, notes=(cache.warning, *resolution.notes))
+            seconds["resolve"] = time.perf_counter() - started
+            return extracted, drafted, resolution
+
         try:
-            extracted, resolution = _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver,
-                                                 nlp, show_progress, seconds)
+            extracted, drafted, resolution = both_stages()
         except BROKEN_RECORD:  # a damaged record in the cache is a cache miss: extracted again
             broken = cache.drop_broken(papers)
             if not broken:
                 raise  # not the cache: a bug, shown as one
-            extracted, resolution = _both_stages(papers, cache, executor, workers, rules_dir, resolver, own_resolver,
-                                                 nlp, show_progress, seconds)
-            resolution = replace(resolution, notes=(f"kg: warning: {broken} damaged cache records were extracted again",
+            extracted, drafted, resolution = both_stages()
+            resolution = replace(resolution, notes=(f"kg: warning: {broken} damaged cache records were made again",
                                                     *resolution.notes))
         seconds["resolve"] += loading
         startup_warnings = take_warnings()  # damaged start-up cache files, rebuilt
@@ -247,4 +320,4 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
             resolution = replace(resolution, notes=(*startup_warnings, *resolution.notes))
         if cache_path is not None:
             cache.drop_other_rules()
-    return Extraction(papers, resolution, extracted, len(papers) - extracted)
+    return Extraction(papers, resolution, extracted, len(papers) - extracted, drafted)

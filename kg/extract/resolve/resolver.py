@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from itertools import accumulate
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -114,7 +115,7 @@ class CorpusSettings:
 
 
 @dataclass(slots=True)
-class _Draft:
+class Draft:
     """A mention before the corpus has decided its type and relation."""
 
     paper_id: str
@@ -129,6 +130,18 @@ class _Draft:
     cues: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (distance, -length, relation, side, trigger)
     first_person: bool = False
     background: bool = False  # an abstract sentence before the first that speaks for the authors
+
+    def to_row(self) -> list:
+        """The draft as stored in the cache (:mod:`kg.extract.cache`), without its paper id."""
+        return [self.field, self.start, self.end, self.text, self.key, self.rule, self.votes, self.sentence,
+                self.cues, self.first_person, self.background]
+
+    @classmethod
+    def from_row(cls, row: list, paper_id: str) -> "Draft":
+        """:meth:`to_row`'s output (JSON-decoded: tuples came back as lists), for ``paper_id``."""
+        field_name, start, end, text, key, rule, votes, sentence, cues, first_person, background = row
+        return cls(paper_id, field_name, start, end, text, key, rule, [tuple(vote) for vote in votes],
+                   tuple(sentence), [tuple(cue) for cue in cues], first_person, background)
 
 
 @dataclass(frozen=True)
@@ -305,15 +318,48 @@ class Resolver:
     def corpus_long_forms(self, spotted: Iterable[SpottedPaper]) -> tuple[str, ...]:
         """The long forms the corpus's papers define ("large language models (LLMs)"), to be
         found in every paper: one that writes "large language models" without defining it
-        names the same concept. One-word and generic long forms are left out. Small and
-        plain, so a driver can collect them in a first pass and send them to workers."""
+        names the same concept. Small and plain, so a driver can collect them in a first pass
+        and send them to workers."""
+        return tuple(sorted({form for paper in spotted for form in self.paper_long_forms(paper)}))
+
+    def paper_long_forms(self, spotted: SpottedPaper) -> tuple[str, ...]:
+        """One paper's part of :meth:`corpus_long_forms`: the long forms it defines, lower-cased,
+        without one-word and generic ones."""
         forms = set()
-        for form in {a.long.lower() for s in spotted for a in s.abbreviations}:
+        for form in {a.long.lower() for a in spotted.abbreviations}:
             words = form.split()
             plain = all(w.replace("-", "").isalpha() for w in words)
             if len(words) >= 2 and plain and not self.is_generic(concept_key(form)):
                 forms.add(form)
         return tuple(sorted(forms))
+
+    @staticmethod
+    def papers_with(papers: Sequence[Paper], forms: Iterable[str]) -> set[int]:
+        """The positions of the papers whose text may hold one of the long ``forms`` (or its
+        plural), as :meth:`long_form_matcher` would find it: a superset, from the text with
+        every space removed and case folded (a match of the matcher's tokens is a match there,
+        since its tokens are the text's, in any case, with at most a space between them).
+        What an edit of the corpus's long forms can change: other papers' drafts stay as
+        they were.
+
+        >>> papers = [Paper(id=str(n), title="T", abstract=text, source="s") for n, text in
+        ...           enumerate(["We train Large  Language\\nModels.", "A language model.", "Vision-language models."])]
+        >>> sorted(Resolver.papers_with(papers, ["large language model", "vision-language model"]))
+        [0, 2]
+        """
+        texts = ["\0".join("".join(paper.text(name).split()).casefold() for name in FIELDS) for paper in papers]
+        ends = list(accumulate(len(text) + 1 for text in texts))  # where each paper's text (and separator) ends
+        squashed = "\0".join(texts)
+        found = set()
+        for form in forms:
+            for variant in {form, pluralise_phrase(form)}:
+                needle = "".join(variant.split()).casefold()
+                at = squashed.find(needle)
+                while at >= 0:
+                    paper = bisect_right(ends, at)
+                    found.add(paper)
+                    at = squashed.find(needle, ends[paper])  # go on in the next paper
+        return found
 
     def long_form_matcher(self, forms: tuple[str, ...]) -> PhraseMatcher:
         """A matcher for :meth:`corpus_long_forms`' output, singular and plural; made once per
@@ -326,17 +372,17 @@ class Resolver:
         return self._long_forms[1]
 
     def draft_paper(self, paper: Paper, spotted: SpottedPaper, rule_weights: dict[str, int],
-                    long_forms: PhraseMatcher | None = None) -> list[_Draft]:
+                    long_forms: PhraseMatcher | None = None) -> list[Draft]:
         """The paper's non-overlapping mentions with keys, votes and relation cues
         (``long_forms``: see :meth:`long_form_matcher`)."""
         abbreviations = {a.short: concept_key(_strip_markup(a.long)) for a in spotted.abbreviations}
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         docs = {name: spotted.tokens[name].to_doc(self.nlp.vocab) for name in FIELDS if spotted.tokens.get(name) is not None}
         proposed_names = self._proposed_names(docs, spotted)
         for field_name, doc in docs.items():
             context = _SentenceContext(doc, self)
             text = doc.text  # built from the tokens on every access: once per field
-            head: _Draft | None = None  # the previous mention: what an example ("e.g., X") may exemplify
+            head: Draft | None = None  # the previous mention: what an example ("e.g., X") may exemplify
             for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms,
                                                              proposed_names):
                 span = doc.char_span(start, end)
@@ -348,7 +394,7 @@ class Resolver:
                 sentence_chars = context.sentence_chars[sentence]
                 if head is not None and self._exemplifies(text[head.end:start]):
                     cues = head.cues + cues
-                drafts.append(_Draft(
+                drafts.append(Draft(
                     paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
                     rule=min((f[0] for f in found), key=lambda r: (_tier(r), r)),
                     # a lexicon entry votes only for the concept it names: the paper's own
@@ -450,7 +496,7 @@ class Resolver:
             key = " ".join(self.settings.spellings.get(word, word) for word in key.split(" "))
         return self.lexicon.canonical_key(key) or key
 
-    def _drop_unsupported_acronyms(self, drafts: list[_Draft], abbreviations: dict[str, str]) -> list[_Draft]:
+    def _drop_unsupported_acronyms(self, drafts: list[Draft], abbreviations: dict[str, str]) -> list[Draft]:
         """A bare acronym or short code ("APE", "C4") stays only when this paper defines it, the
         lexicon knows it, or this paper says what it is ("the APE benchmark", "we propose APE")."""
         supported = {d.key for d in drafts if d.votes or d.rule in self.proposal_rules}
@@ -475,11 +521,11 @@ class Resolver:
         return self.resolve_drafts(drafts, {paper.id: paper for paper, _ in pairs})
 
     def draft_corpus(self, pairs: Iterable[tuple[Paper, SpottedPaper]], rule_weights: dict[str, int],
-                     long_forms: PhraseMatcher) -> list[_Draft]:
+                     long_forms: PhraseMatcher) -> list[Draft]:
         """:meth:`draft_paper` for each ``(paper, spotted)`` pair, in their order."""
         return [draft for paper, spotted in pairs for draft in self.draft_paper(paper, spotted, rule_weights, long_forms)]
 
-    def resolve_drafts(self, drafts: list[_Draft], texts: dict[str, Paper]) -> Resolution:
+    def resolve_drafts(self, drafts: list[Draft], texts: dict[str, Paper]) -> Resolution:
         """Pass B alone, over every paper's :meth:`draft_paper` output (computed anywhere:
         pass A is per paper, so it can run in worker processes)."""
         drafts = [d for d in drafts if not self._is_stopped(d)]
@@ -512,7 +558,7 @@ class Resolver:
         return self._key(name, {})
 
     @staticmethod
-    def _curate(drafts: list[_Draft], curation: AppliedCuration) -> list[_Draft]:
+    def _curate(drafts: list[Draft], curation: AppliedCuration) -> list[Draft]:
         """The drafts with the curation's merges, renames, splits, aliases applied, and its drops left out."""
         kept = []
         for draft in drafts:
@@ -522,7 +568,7 @@ class Resolver:
                 kept.append(draft)
         return kept
 
-    def _is_stopped(self, draft: _Draft) -> bool:
+    def _is_stopped(self, draft: Draft) -> bool:
         """Not a concept: a stopped name ("GPU"), a version of one ("TPU v3"), a generic phrase,
         or markup the abstract kept ("\\textbf{Positional")."""
         not_names = self.settings.not_names
@@ -550,7 +596,7 @@ class Resolver:
         left, conjunction, right = key.partition(" and ")
         return bool(conjunction) and self.is_generic(left) and self.is_generic(right)
 
-    def _merge_compact_keys(self, drafts: list[_Draft]) -> None:
+    def _merge_compact_keys(self, drafts: list[Draft]) -> None:
         """Keys equal but for spaces name one concept; the lexicon's key, else the most
         spaced-out one, represents them."""
         variants: dict[str, set[str]] = defaultdict(set)
@@ -564,7 +610,7 @@ class Resolver:
         for draft in drafts:
             draft.key = representative[draft.key]
 
-    def _decide_types(self, drafts: list[_Draft], curation: AppliedCuration | None = None) -> dict[str, tuple[str, bool]]:
+    def _decide_types(self, drafts: list[Draft], curation: AppliedCuration | None = None) -> dict[str, tuple[str, bool]]:
         """Each key's type and whether it is a benchmark (the curation's word first, then the
         lexicon's, then the votes); keys nothing types are left out."""
         votes: dict[str, Counter] = defaultdict(Counter)
@@ -622,7 +668,7 @@ class Resolver:
         return None
 
     @staticmethod
-    def _speak_for_the_authors(drafts: list[_Draft], proposed: set[tuple[str, str]]) -> None:
+    def _speak_for_the_authors(drafts: list[Draft], proposed: set[tuple[str, str]]) -> None:
         """A sentence that names what the paper proposes ("ProtInvTree reformulates sequence
         generation as ...") speaks for the authors as "we" does."""
         voiced = {(d.paper_id, d.field, d.sentence) for d in drafts if (d.paper_id, d.key) in proposed}
@@ -630,7 +676,7 @@ class Resolver:
             if (draft.paper_id, draft.field, draft.sentence) in voiced:
                 draft.first_person = True
 
-    def _names_contribution(self, draft: _Draft, types: dict[str, tuple[str, bool]], texts: dict[str, Paper]) -> bool:
+    def _names_contribution(self, draft: Draft, types: dict[str, tuple[str, bool]], texts: dict[str, Paper]) -> bool:
         """A title names what the paper contributes with a phrase of its own: a method the
         lexicon does not know, in two or more capitalised words ("Dynamic Token Merging") —
         unless the title studies it: the word before it is a study word ("Exploring Dilated
@@ -655,7 +701,7 @@ class Resolver:
         return [m if m.relation == best[(m.paper_id, m.concept)]
                 else replace(m, relation=best[(m.paper_id, m.concept)], trigger="") for m in mentions]
 
-    def _relation(self, draft: _Draft, concept_type: str, proposed: bool) -> tuple[str, str]:
+    def _relation(self, draft: Draft, concept_type: str, proposed: bool) -> tuple[str, str]:
         if proposed:
             return PROPOSES, draft.text if draft.rule in self.proposal_rules else ""
         allowed = self.settings.relations["cues"]
