@@ -22,6 +22,7 @@ from kg.export import EXPORT_FILES, EXPORTS, write_exports
 from kg.export.display import ExportOptions
 from kg.export.html.selection import automatic_selection
 from kg.extract import Extraction, extract
+from kg.extract.compiled import collector_paused
 from kg.extract.resolve.curation import Curation
 from kg.parallel import Workers
 from kg.read import ReadLog, read_papers
@@ -115,8 +116,9 @@ def _counts(counter: Counter) -> str:
 def assemble(extraction: Extraction, links: LinkSettings = LinkSettings()) -> nx.MultiDiGraph:
     """The canonical graph of an extraction, checked against the schema."""
     resolution = extraction.resolution
-    graph = build_graph(extraction.papers, resolution.concepts, resolution.mentions, links)
-    check_graph(graph)
+    with collector_paused():
+        graph = build_graph(extraction.papers, resolution.concepts, resolution.mentions, links)
+        check_graph(graph)
     return graph
 
 
@@ -249,9 +251,10 @@ def _build(read: Callable[[], list[Paper]], out_dir: Path, settings: BuildSettin
         summary.edges = bulk.relations
         summary.notes.append(f"import them into Neo4j (stopped): cd {out_dir / BULK_CSV_FOLDER} && {IMPORT_COMMAND}")
     del extraction  # from here the graph holds all the exports need
-    page = automatic_selection(graph) if graph is not None and "html" in graph_formats else None
-    summary.files += write_exports(graph, out_dir, graph_formats, page=page, options=settings.options,
-                                   extra={RECORD: lambda path: write_record(path, settings, papers)})
+    with collector_paused():
+        page = automatic_selection(graph) if graph is not None and "html" in graph_formats else None
+        summary.files += write_exports(graph, out_dir, graph_formats, page=page, options=settings.options,
+                                       extra={RECORD: lambda path: write_record(path, settings, papers)})
     if page is not None and page.steps:
         summary.notes.append(f"{EXPORT_FILES['html']}: {page.summary()} "
                              "Run `kg html GRAPH --focus NAME` or `--top N` on graph.json to render other parts.")

@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Container
 
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -77,6 +78,7 @@ def pluralise_phrase(phrase: str) -> str:
     return f"{head} {plural}" if head else plural
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus repeats its names: "LLM" 22,000 times in 75k abstracts
 def concept_key(text: str) -> str:
     """The normalised name a concept is identified by."""
     words = [w.strip(_EDGE_PUNCTUATION) for w in _SEPARATORS.split(text.strip())]
@@ -136,6 +138,7 @@ def is_ambiguous_code(text: str) -> bool:
     return " " not in text and len(re.sub(r"[^A-Za-z0-9]", "", text)) <= 3
 
 
+@lru_cache(maxsize=1 << 18)
 def is_coined_name(text: str) -> bool:
     """A word with a capital inside or a digit: a coined name, not a phrase of plain words.
 

@@ -20,6 +20,7 @@ The canonical graph is a :class:`networkx.MultiDiGraph`:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 import networkx as nx
@@ -257,31 +258,43 @@ node's own id (``paper:…``) is ``id``, and Gephi takes an attribute named ``id
 
 
 
-def _check_properties(where: str, element: Element, attrs: Mapping[str, Any], ignore: tuple[str, ...],
-                      omitted: frozenset[str] = frozenset()) -> None:
-    declared = {p.name: p for p in element.properties}
+@lru_cache(maxsize=None)
+def _declared(element: Element) -> tuple[dict[str, Property], tuple[str, ...]]:
+    """An element's properties by name, and the names of the required ones."""
+    return {p.name: p for p in element.properties}, tuple(p.name for p in element.properties if p.required)
+
+
+def _property_error(element: Element, attrs: Mapping[str, Any], ignore: tuple[str, ...],
+                    omitted: frozenset[str] = frozenset()) -> str | None:
+    """What is wrong with an element's properties, or None (checked for a million edges:
+    the message is made only when there is one)."""
+    declared, required = _declared(element)
     for name, value in attrs.items():
         if name in ignore:
             continue
         prop = declared.get(name)
         if prop is None:
-            raise SchemaError(f"{where}: property {name!r} is not declared for {element.name}")
-        _check_value(where, prop, value)
-    for prop in element.properties:
-        if prop.required and prop.name not in attrs and prop.name not in omitted:
-            raise SchemaError(f"{where}: required property {prop.name!r} of {element.name} is missing")
+            return f"property {name!r} is not declared for {element.name}"
+        error = _value_error(prop, value)
+        if error is not None:
+            return error
+    for name in required:
+        if name not in attrs and name not in omitted:
+            return f"required property {name!r} of {element.name} is missing"
+    return None
 
 
-def _check_value(where: str, prop: Property, value: Any) -> None:
+def _value_error(prop: Property, value: Any) -> str | None:
     expected = _PY_TYPES[prop.type]
     # bool is an int subclass: keep them apart so 'True' never passes as a count
     if not isinstance(value, expected) or (prop.type in (INT, FLOAT) and isinstance(value, bool)):
-        raise SchemaError(f"{where}: {prop.name}={value!r} is not {prop.type}")
+        return f"{prop.name}={value!r} is not {prop.type}"
     item = _ITEM_TYPES.get(prop.type)
     if item is not None:
         for member in value:
             if not isinstance(member, item) or isinstance(member, bool):
-                raise SchemaError(f"{where}: {prop.name} holds {member!r}, not {item.__name__}")
+                return f"{prop.name} holds {member!r}, not {item.__name__}"
+    return None
 
 
 def check_graph(graph: nx.MultiDiGraph, omitted: frozenset[str] = frozenset()) -> None:
@@ -297,13 +310,16 @@ def check_graph(graph: nx.MultiDiGraph, omitted: frozenset[str] = frozenset()) -
     """
     if not isinstance(graph, nx.MultiDiGraph):
         raise SchemaError(f"the canonical graph is a MultiDiGraph, not {type(graph).__name__}")
+    kinds: dict[str, str] = {}
     for node, attrs in graph.nodes(data=True):
         where = f"node {node!r}"
-        kind = attrs.get(KIND)
+        kind = kinds[node] = attrs.get(KIND)
         element = NODE_KINDS.get(kind)
         if element is None:
             raise SchemaError(f"{where}: unknown kind {kind!r}")
-        _check_properties(where, element, attrs, ignore=(KIND,), omitted=omitted)
+        error = _property_error(element, attrs, ignore=(KIND,), omitted=omitted)
+        if error is not None:
+            raise SchemaError(f"{where}: {error}")
         expected_id = node_id(kind, attrs[NODE_KEYS[kind]])
         if node != expected_id:
             raise SchemaError(f"{where}: id should be {expected_id!r}")
@@ -312,14 +328,16 @@ def check_graph(graph: nx.MultiDiGraph, omitted: frozenset[str] = frozenset()) -
         if kind == CONCEPT.name and attrs["benchmark"] and attrs["type"] != "dataset":
             raise SchemaError(f"{where}: only a dataset can be a benchmark")
     for source, target, key, attrs in graph.edges(keys=True, data=True):
-        where = f"edge {source!r} -{key}-> {target!r}"
         element = RELATIONS.get(key)
+        error = None
         if element is None:
-            raise SchemaError(f"{where}: undeclared relation type {key!r}")
-        kinds = (graph.nodes[source][KIND], graph.nodes[target][KIND])
-        if kinds != RELATION_ENDPOINTS[key]:
-            raise SchemaError(f"{where}: {key} links {RELATION_ENDPOINTS[key]}, not {kinds}")
-        _check_properties(where, element, attrs, ignore=(), omitted=omitted)
+            error = f"undeclared relation type {key!r}"
+        elif (kinds[source], kinds[target]) != RELATION_ENDPOINTS[key]:
+            error = f"{key} links {RELATION_ENDPOINTS[key]}, not {(kinds[source], kinds[target])}"
+        else:
+            error = _property_error(element, attrs, ignore=(), omitted=omitted)
+        if error is not None:
+            raise SchemaError(f"edge {source!r} -{key}-> {target!r}: {error}")
 
 
 def describe() -> str:

@@ -25,7 +25,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.errors import WorkerMismatch
-from kg.extract.compiled import code_fingerprint, start_up, take_warnings
+from kg.extract.compiled import code_fingerprint, collector_paused, start_up, take_warnings
 from kg.extract.cache import BROKEN_RECORD, SpotCache, decode_spotted, encode_spotted, open_spot_cache
 from kg.extract.resolve.curation import Curation
 from kg.extract.resolve.resolver import Draft, Resolution, Resolver, rule_weights
@@ -299,7 +299,8 @@ def extract(papers: list[Paper], rules_dir: Path | None = None, resolver: Resolv
             drafts, drafted = draft_corpus(papers, cache, resolver, rule_weights(nlp),
                                            None if own_resolver else executor, workers.window, show_progress,
                                            reuse=cache_path is not None and not own_resolver)
-            resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
+            with collector_paused():
+                resolution = resolver.resolve_drafts(drafts, {paper.id: paper for paper in papers})
             if getattr(cache, "warning", None):
                 resolution = replace(resolution, notes=(cache.warning, *resolution.notes))
             seconds["resolve"] = time.perf_counter() - started

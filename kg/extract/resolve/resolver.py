@@ -550,7 +550,7 @@ class Resolver:
             ))
         mentions = self._one_relation_per_pair(mentions)
         concepts = self._concepts(mentions, types, curation)
-        mentions = [replace(m, label=concepts[m.concept].label) for m in mentions]
+        mentions = [m if m.label == (label := concepts[m.concept].label) else replace(m, label=label) for m in mentions]
         return Resolution(concepts=concepts, mentions=mentions, notes=tuple(curation.report()) if curation else ())
 
     def name_key(self, name: str) -> str:
