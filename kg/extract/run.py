@@ -198,7 +198,8 @@ def draft_corpus(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, 
     keys = [cache.key(paper) for paper in papers]
     fingerprint = draft_fingerprint(resolver)
     stored = cache.drafted(keys, fingerprint) if reuse else {}
-    # pass A: the long forms the corpus defines, from the stored drafts or the stage-1 records
+    # first the long forms the corpus defines, from the stored drafts or the stage-1 records,
+    # and which stored drafts read a form that appeared or went away since they were made
     defines = {key: found for key, (found, _) in stored.items()}
     for paper, key in zip(papers, keys):
         if key not in defines:
@@ -219,7 +220,7 @@ def draft_corpus(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, 
             read = positions if changed is None else [positions[i] for i in
                                                       resolver.papers_with([papers[p] for p in positions], changed)]
             stale.update(keys[position] for position in read)
-    # pass B: draft what has no valid stored drafts, storing each shard as it completes
+    # then draft what has no valid stored drafts, storing each shard as it completes
     todo = list({key: paper for key, paper in zip(keys, papers) if key in stale}.items())
     digest = cache.put_long_forms(long_forms) if reuse else ""
     fresh: dict[str, list] = {}
