@@ -29,7 +29,7 @@ from kg.assemble import LinkSettings
 from kg.errors import InputError
 from kg.export import EXPORTS, FILE_EXPORTS
 from kg.export.display import ExportOptions
-from kg.export.files import atomic_output
+from kg.export.files import atomic_output, json_text
 from kg.records import Paper
 
 RECORD = ".kg-papers.jsonl.gz"
@@ -61,8 +61,8 @@ def write_record(path: Path, settings: BuildSettings, papers: Sequence[Paper]) -
     with atomic_output(path, binary=True) as raw:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=1, mtime=0) as zipped:
             text = io.TextIOWrapper(zipped, encoding="utf-8", newline="\n")
-            text.write(json.dumps(header, ensure_ascii=False) + "\n")
-            text.writelines(json.dumps(_paper_data(paper), ensure_ascii=False) + "\n" for paper in papers)
+            text.write(json_text(header) + "\n")
+            text.writelines(json_text(_paper_data(paper)) + "\n" for paper in papers)
             text.flush()
             text.detach()
 

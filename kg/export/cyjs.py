@@ -18,14 +18,13 @@ file that breaks either rule. Load it with ``cytoscape({elements: doc.elements, 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import networkx as nx
 
 from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, style_label, trimmed
-from kg.export.files import atomic_output
+from kg.export.files import atomic_output, sorted_json_text
 from kg.schema import (
     CYJS_KEY,
     CYJS_VALUE,
@@ -47,7 +46,7 @@ from kg.schema import (
 
 
 def _line(element: dict) -> str:
-    return json.dumps(element, ensure_ascii=False, sort_keys=True)
+    return sorted_json_text(element)
 
 
 def write_cyjs(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = ExportOptions(),

@@ -23,7 +23,6 @@ the timeline comes with ``graph.gexf``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -31,7 +30,7 @@ import networkx as nx
 
 from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, trimmed
-from kg.export.files import atomic_output
+from kg.export.files import atomic_output, json_text
 from kg.export.stored import restored_edge, restored_node
 from kg.schema import (
     BOOL,
@@ -101,7 +100,7 @@ def _keys() -> Iterator[tuple[str, str, str, str]]:
 def attribute_text(value: object, name: str) -> str:
     """An attribute's text: lists as JSON, booleans lowercase, the rest as ``str``."""
     if name in _LIST_NAMES:
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

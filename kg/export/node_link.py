@@ -21,7 +21,7 @@ import networkx as nx
 
 from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, trimmed
-from kg.export.files import atomic_output
+from kg.export.files import atomic_output, sorted_json_text
 from kg.export.stored import restored_edge, restored_node
 from kg.schema import (
     DIRECTED,
@@ -55,7 +55,7 @@ def _links(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
 def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
     """Elements one a line, comma-separated, written as they come."""
     for number, element in enumerate(elements):
-        handle.write((",\n" if number else "") + json.dumps(element, ensure_ascii=False, sort_keys=True))
+        handle.write((",\n" if number else "") + sorted_json_text(element))
 
 
 def write_node_link(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = ExportOptions()) -> Path:
