@@ -82,6 +82,19 @@ def test_an_example_takes_the_relation_of_what_it_exemplifies():
     assert relations_of(resolution)["restormer"] == {"COMPARES_WITH"}
 
 
+MODELS = lexicon_of(("TransUNet", "model", "exact", ""), ("Restormer", "model", "exact", ""),
+                    ("SwinIR", "model", "exact", ""), ("MambaIR", "model", "exact", ""))
+
+
+def test_the_word_that_governs_a_list_governs_each_of_its_mentions():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a pyramid learning strategy. It is faster than TransUNet, Restormer, SwinIR and MambaIR.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["swinir"] == relations["mambair"] == {"COMPARES_WITH"}  # beyond the reach of "than"
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions

@@ -106,7 +106,7 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "cues_in_background", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "coordinators", "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -286,6 +286,10 @@ class Resolver:
         self.title_study_words = frozenset(w.lower() for w in relations["proposes"]["title_study_words"])
         self.example_marker = re.compile(
             r"(?:^|\W)(?:" + "|".join(re.escape(m) for m in relations["examples"]) + r")[\W_]*$", re.IGNORECASE)
+        # what joins two mentions of one list: a comma, a conjunction or both, after the closing
+        # bracket of the first's short form if any ("Vision Transformer (ViT) and CLIP")
+        conjunctions = "|".join(re.escape(c) for c in relations["coordinators"])
+        self.coordination = re.compile(rf"\s*\)?\s*(?:,\s*(?:(?:{conjunctions})\s+)?|(?:{conjunctions})\s+)$", re.IGNORECASE)
         self._long_forms: tuple[tuple[str, ...], PhraseMatcher] | None = None
 
     def _alias_matcher(self, surfaces: list[str]) -> CasePhraseMatcher:
@@ -337,6 +341,7 @@ class Resolver:
             context = _SentenceContext(doc, self)
             text = doc.text  # built from the tokens on every access: once per field
             head: _Draft | None = None  # the previous mention: what an example ("e.g., X") may exemplify
+            conjuncts: list[_Draft] = []  # the mentions of the list the previous one ends ("A, B and")
             for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms,
                                                              proposed_names):
                 span = doc.char_span(start, end)
@@ -346,8 +351,18 @@ class Resolver:
                 sentence = context.sentence_of[span.start]
                 cues = context.cues_near(span.start, span.end, sentence)
                 sentence_chars = context.sentence_chars[sentence]
-                if head is not None and self._exemplifies(text[head.end:start]):
+                gap = text[head.end:start] if head is not None else ""
+                if head is not None and self._exemplifies(gap):
                     cues = head.cues + cues
+                if head is not None and self.coordination.match(gap):
+                    # one list, one governor: each conjunct has the cues of the one before it, and
+                    # those before have the cues after the last ("A and B baselines")
+                    after = [cue for cue in cues if cue[3] == "after"]
+                    for conjunct in conjuncts:
+                        conjunct.cues = conjunct.cues + after
+                    cues = head.cues + cues
+                else:
+                    conjuncts = []
                 drafts.append(_Draft(
                     paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
                     rule=min((f[0] for f in found), key=lambda r: (_tier(r), r)),
@@ -360,6 +375,7 @@ class Resolver:
                     background=field_name != "title" and sentence < min(context.first_person, default=len(context.sentence_chars)),
                 ))
                 head = drafts[-1]
+                conjuncts.append(head)
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
     def _exemplifies(self, gap: str) -> bool:
