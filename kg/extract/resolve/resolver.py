@@ -106,7 +106,7 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "cues_in_background", "coordinators", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "coordinators", "phrase_breaks", "copulas", "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -143,7 +143,9 @@ class Resolution:
 
 _FIRST_PERSON = "FIRST_PERSON"
 _BENCHMARK_NAME = re.compile(r"\S(?:bench|benchmark)\b|\bbench\b")
-_CUE_SIDES = ("before", "just_before", "after")
+_CUE_SIDES = ("before", "just_before", "after", "head")
+_BEFORE_SIDES = ("before", "just_before")
+_AFTER_SIDES = ("after", "head")
 _MARKUP = re.compile(r"[\\{}<>]")
 _Found = tuple[str, "str | None", int, "str | None"]
 """What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
@@ -221,10 +223,13 @@ class _SentenceContext:
             self.sentence_of.extend([number] * len(sentence))
             self.sentence_chars.append((sentence.start_char, sentence.end_char))
         self.first_person: set[int] = set()
+        self.words = [token.lower_ for token in doc]
+        self.punctuation = [token.is_punct for token in doc]
+        self.resolver = resolver
         self.cues: list[tuple[int, int, int, str, str, str]] = []  # start, end, sentence, relation, side, text
         strings = doc.vocab.strings
         spec = resolver.settings.relations
-        self.windows = {side: spec[f"{side}_window"] for side in _CUE_SIDES}
+        self.windows = {side: spec[f"{side}_window"] for side in (*_BEFORE_SIDES, "head")}
         for match_id, start, end in resolver.cue_matcher(doc):
             name = strings[match_id]
             if name == _FIRST_PERSON:
@@ -249,11 +254,21 @@ class _SentenceContext:
         low = bisect_left(starts, start - self._reach - self._longest)
         high = bisect_right(starts, end + self._reach)
         for cue_start, cue_end, cue_sentence, relation, side, text in cues[low:high]:
-            if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
+            if side in _BEFORE_SIDES and cue_end <= start and start - cue_end <= self.windows[side]:
                 near.append((start - cue_end, cue_start - cue_end, relation, side, text))
-            elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
+            elif side == "after" and cue_start == end or side == "head" and cue_start >= end and self._heads(end, cue_start):
                 near.append((cue_start - end, cue_start - cue_end, relation, side, text))
         return sorted(near)
+
+    def _heads(self, end: int, head: int) -> bool:
+        """The noun at ``head`` heads the phrase of a mention ending at ``end``: the words between
+        are the compound's other nouns or conjuncts ("X QA datasets", "X and generation tasks"),
+        after a copula if any ("X is a challenging task"), no phrase break."""
+        if head - end > self.windows["head"]:
+            return False
+        first = end + 1 if end < head and self.words[end] in self.resolver.copulas else end
+        return not any(self.punctuation[i] or self.words[i] in self.resolver.phrase_breaks
+                       and self.words[i] not in self.resolver.coordinators for i in range(first, head))
 
 
 class Resolver:
@@ -284,6 +299,9 @@ class Resolver:
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
         self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
         self.title_study_words = frozenset(w.lower() for w in relations["proposes"]["title_study_words"])
+        self.phrase_breaks = frozenset(w.lower() for w in relations["phrase_breaks"])
+        self.copulas = frozenset(w.lower() for w in relations["copulas"])
+        self.coordinators = frozenset(w.lower() for w in relations["coordinators"])
         self.example_marker = re.compile(
             r"(?:^|\W)(?:" + "|".join(re.escape(m) for m in relations["examples"]) + r")[\W_]*$", re.IGNORECASE)
         # what joins two mentions of one list: a comma, a conjunction or both, after the closing
@@ -357,7 +375,7 @@ class Resolver:
                 if head is not None and self.coordination.match(gap):
                     # one list, one governor: each conjunct has the cues of the one before it, and
                     # those before have the cues after the last ("A and B baselines")
-                    after = [cue for cue in cues if cue[3] == "after"]
+                    after = [cue for cue in cues if cue[3] in _AFTER_SIDES]
                     for conjunct in conjuncts:
                         conjunct.cues = conjunct.cues + after
                     cues = head.cues + cues
