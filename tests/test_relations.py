@@ -98,17 +98,22 @@ def test_the_word_that_governs_a_list_governs_each_of_its_mentions():
 def test_a_noun_after_a_mention_counts_only_when_it_heads_the_mention_phrase():
     tasks = lexicon_of(("image segmentation", "task", "lower", ""), ("image quality assessment", "task", "lower", ""),
                        ("reading comprehension", "task", "lower", ""), ("code understanding", "task", "lower", ""),
-                       ("video parsing", "task", "lower", ""))
+                       ("video parsing", "task", "lower", ""), ("emotion cause extraction", "task", "lower", ""),
+                       ("medical image segmentation", "task", "lower", ""))
     resolution = run_extraction([paper(
         "A study",
         "SAM shows strong image segmentation performance across various tasks. Video parsing is a hard task. "
         "Reading comprehension QA datasets are scarce. Code understanding and generation tasks are hard. "
+        "Most methods formulate emotion cause extraction as a pairwise classification task. "
+        "The medical image segmentation (MIS) datasets are rare. "
         "We propose a defense for image quality assessment (IQA) models based on randomized smoothing.",
     )], tasks)
     relations = relations_of(resolution)  # background sentences: only the task nouns after a mention count
     assert relations["image segmentation"] == {"MENTIONS"}  # "tasks" heads another phrase
     assert relations["video parsing"] == {"ADDRESSES"}  # through a copula
     assert relations["reading comprehension"] == relations["code understanding"] == {"ADDRESSES"}  # compound, conjunct
+    assert relations["emotion cause extraction"] == {"ADDRESSES"}  # "formulate X as a ... task"
+    assert relations["medical image segmentation"] == {"ADDRESSES"}  # past its short form
     assert relations["image quality assessment"] == {"ADDRESSES"}  # "based on" says what the models are
 
 

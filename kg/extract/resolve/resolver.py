@@ -263,12 +263,22 @@ class _SentenceContext:
     def _heads(self, end: int, head: int) -> bool:
         """The noun at ``head`` heads the phrase of a mention ending at ``end``: the words between
         are the compound's other nouns or conjuncts ("X QA datasets", "X and generation tasks"),
-        after a copula if any ("X is a challenging task"), no phrase break."""
-        if head - end > self.windows["head"]:
+        after the mention's short form and a copula if any ("X (XS) is a challenging task",
+        "formulate X as a classification task"), no phrase break."""
+        first = self._past_short_form(end)
+        if head < first or head - first > self.windows["head"]:
             return False
-        first = end + 1 if end < head and self.words[end] in self.resolver.copulas else end
+        if first < head and self.words[first] in self.resolver.copulas:
+            first += 1
         return not any(self.punctuation[i] or self.words[i] in self.resolver.phrase_breaks
                        and self.words[i] not in self.resolver.coordinators for i in range(first, head))
+
+    def _past_short_form(self, i: int) -> int:
+        """Where the text goes on after the short form in brackets at token ``i``, or the bracket
+        that closes a short form there ("medical image segmentation (MIS) datasets")."""
+        if i < len(self.words) and self.words[i] == "(" and ")" in self.words[i + 1:i + 4]:
+            return self.words.index(")", i + 1) + 1
+        return i + 1 if i < len(self.words) and self.words[i] == ")" else i
 
 
 class Resolver:
