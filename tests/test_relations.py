@@ -117,6 +117,18 @@ def test_a_noun_after_a_mention_counts_only_when_it_heads_the_mention_phrase():
     assert relations["image quality assessment"] == {"ADDRESSES"}  # "based on" says what the models are
 
 
+def test_against_after_a_word_of_attack_or_defence_names_no_baseline():
+    resolution = run_extraction([paper(
+        "Prompt Injection Attacks Against TransUNet",
+        "We benchmark our method against Restormer. We improve defenses against SwinIR. "
+        "Our method is compared against MambaIR.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["transunet"] == relations["swinir"] == {"USES"}
+    assert relations["restormer"] == {"COMPARES_WITH"}  # after "benchmark our method": a comparison
+    assert relations["mambair"] == {"COMPARES_WITH"}
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions

@@ -106,7 +106,7 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "cues_in_background", "coordinators", "phrase_breaks", "copulas", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "coordinators", "phrase_breaks", "copulas", "not_cues", "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -142,6 +142,7 @@ class Resolution:
 
 
 _FIRST_PERSON = "FIRST_PERSON"
+_NOT_CUE = "NOT_CUE"
 _BENCHMARK_NAME = re.compile(r"\S(?:bench|benchmark)\b|\bbench\b")
 _CUE_SIDES = ("before", "just_before", "after", "head")
 _BEFORE_SIDES = ("before", "just_before")
@@ -194,11 +195,16 @@ def _singular_name(name: str, key: str) -> str:
 
 
 def _cue_forms(cue: str) -> list[str]:
-    """A cue's phrases: "outperform~" stands for the verb's forms.
+    """A cue's phrases: a word ending in "~" stands for the verb's forms.
 
     >>> _cue_forms("outperform~"), _cue_forms("evaluate~")
     (['outperform', 'outperforms', 'outperformed', 'outperforming'], ['evaluate', 'evaluates', 'evaluated', 'evaluating'])
+    >>> _cue_forms("attack~ against")
+    ['attack against', 'attacks against', 'attacked against', 'attacking against']
     """
+    first, _, rest = cue.partition(" ")
+    if rest:
+        return [f"{form} {tail}" for form in _cue_forms(first) for tail in _cue_forms(rest)]
     if not cue.endswith("~"):
         return [cue]
     verb = cue[:-1]
@@ -230,13 +236,19 @@ class _SentenceContext:
         strings = doc.vocab.strings
         spec = resolver.settings.relations
         self.windows = {side: spec[f"{side}_window"] for side in (*_BEFORE_SIDES, "head")}
+        not_cues = []  # spans where a cue word means something else ("defense against")
         for match_id, start, end in resolver.cue_matcher(doc):
             name = strings[match_id]
             if name == _FIRST_PERSON:
                 self.first_person.add(self.sentence_of[start])
+            elif name == _NOT_CUE:
+                not_cues.append((start, end))
             else:
                 relation, side = resolver.cue_meaning[name]
                 self.cues.append((start, end, self.sentence_of[start], relation, side, doc[start:end].text))
+        if not_cues:
+            self.cues = [cue for cue in self.cues if not any(s <= cue[0] and cue[1] <= e and e - s > cue[1] - cue[0]
+                                                            for s, e in not_cues)]
         # cues by sentence, sorted by start, so a mention looks only at the cues within reach
         # (linear in the text's length, not quadratic: a 1M-character abstract has ~10^4 cues)
         self._by_sentence: dict[int, tuple[list[int], list[tuple]]] = {}
@@ -306,6 +318,7 @@ class Resolver:
                         self.cue_meaning[name] = (relation, side)
                         self.cue_matcher.add(name, [self.nlp.make_doc(phrase)])
         self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
+        self.cue_matcher.add(_NOT_CUE, [self.nlp.make_doc(form) for phrase in relations["not_cues"] for form in _cue_forms(phrase)])
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
         self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
         self.title_study_words = frozenset(w.lower() for w in relations["proposes"]["title_study_words"])
