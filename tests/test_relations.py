@@ -129,6 +129,17 @@ def test_against_after_a_word_of_attack_or_defence_names_no_baseline():
     assert relations["mambair"] == {"COMPARES_WITH"}
 
 
+def test_over_after_a_measure_of_a_difference_names_a_baseline():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a pyramid learning strategy. It raises the mean accuracy of segmentation models by 3.2% over "
+        "TransUNet and gives a large speedup over Restormer. It runs over SwinIR features.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["transunet"] == relations["restormer"] == {"COMPARES_WITH"}
+    assert relations["swinir"] == {"USES"}
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions
