@@ -140,6 +140,19 @@ def test_over_after_a_measure_of_a_difference_names_a_baseline():
     assert relations["swinir"] == {"USES"}
 
 
+def test_a_task_that_opens_the_abstract_is_the_problem_it_addresses():
+    tasks = lexicon_of(("skin disease classification", "task", "lower", ""), ("image segmentation", "task", "lower", ""),
+                       ("Restormer", "model", "exact", ""))
+    resolution = run_extraction([paper(
+        "A study",
+        "Accurate skin disease classification is critical for diagnosis. Restormer is often used in image "
+        "segmentation. We propose a pyramid learning strategy.",
+    )], tasks)
+    relations = relations_of(resolution)
+    assert relations["skin disease classification"] == {"ADDRESSES"}
+    assert relations["image segmentation"] == relations["restormer"] == {"MENTIONS"}  # not the opening task; not a task
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions

@@ -24,7 +24,8 @@ from spacy.tokens import Doc
 from kg.extract.cache import fingerprint
 from kg.extract.resolve.curation import AppliedCuration, Curation
 from kg.extract.resolve.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher, compiled_lexicon
-from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline, has_kg_tokenizer
+from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline, compiled_rules, has_kg_tokenizer
+from kg.extract.spot.rules import SPOT_DATA
 from kg.keys import (
     compact_key,
     concept_key,
@@ -106,7 +107,7 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "cues_in_background", "coordinators", "phrase_breaks", "copulas", "not_cues", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "default_for_the_topic", "coordinators", "phrase_breaks", "copulas", "not_cues", "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -129,6 +130,7 @@ class _Draft:
     cues: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (distance, -length, relation, side, trigger)
     first_person: bool = False
     background: bool = False  # an abstract sentence before the first that speaks for the authors
+    topic: bool = False  # in the phrase that opens the abstract: what its first sentence is about
 
 
 @dataclass(frozen=True)
@@ -224,9 +226,11 @@ class _SentenceContext:
 
     def __init__(self, doc: Doc, resolver: "Resolver"):
         self.sentence_of: list[int] = []
+        self.sentence_starts: list[int] = []
         self.sentence_chars: list[tuple[int, int]] = []
         for number, sentence in enumerate(doc.sents):
             self.sentence_of.extend([number] * len(sentence))
+            self.sentence_starts.append(sentence.start)
             self.sentence_chars.append((sentence.start_char, sentence.end_char))
         self.first_person: set[int] = set()
         self.words = [token.lower_ for token in doc]
@@ -271,6 +275,14 @@ class _SentenceContext:
             elif side == "after" and cue_start == end or side == "head" and cue_start >= end and self._heads(end, cue_start):
                 near.append((cue_start - end, cue_start - cue_end, relation, side, text))
         return sorted(near)
+
+    def opens_sentence(self, start: int) -> bool:
+        """A mention at token ``start`` is in its sentence's opening phrase: only its modifiers
+        before it, no phrase break or verb ("Accurate skin disease classification is a critical
+        task"; not "SAM shows strong image segmentation performance")."""
+        first = self.sentence_starts[self.sentence_of[start]]
+        return not any(self.punctuation[i] or self.words[i] in self.resolver.phrase_breaks or self.words[i] in self.resolver.verbs
+                       for i in range(first, start))
 
     def _heads(self, end: int, head: int) -> bool:
         """The noun at ``head`` heads the phrase of a mention ending at ``end``: the words between
@@ -325,6 +337,7 @@ class Resolver:
         self.phrase_breaks = frozenset(w.lower() for w in relations["phrase_breaks"])
         self.copulas = frozenset(w.lower() for w in relations["copulas"])
         self.coordinators = frozenset(w.lower() for w in relations["coordinators"])
+        self.verbs = frozenset(compiled_rules(SPOT_DATA)[1].get("verbs", ()))  # stage 1's word classes
         self.example_marker = re.compile(
             r"(?:^|\W)(?:" + "|".join(re.escape(m) for m in relations["examples"]) + r")[\W_]*$", re.IGNORECASE)
         # what joins two mentions of one list: a comma, a conjunction or both, after the closing
@@ -413,6 +426,7 @@ class Resolver:
                     sentence=sentence_chars,
                     cues=cues,
                     first_person=field_name == "title" or sentence in context.first_person,
+                    topic=field_name == "abstract" and sentence == 0 and context.opens_sentence(span.start),
                     background=field_name != "title" and sentence < min(context.first_person, default=len(context.sentence_chars)),
                 ))
                 head = drafts[-1]
@@ -724,6 +738,8 @@ class Resolver:
                 return relation, trigger
         if draft.first_person:
             defaults = self.settings.relations["default_when_first_person"]
+        elif draft.topic and draft.background:
+            defaults = self.settings.relations["default_for_the_topic"]
         else:
             defaults = self.settings.relations["default_in_background" if draft.background else "default"]
         return defaults[concept_type], ""
