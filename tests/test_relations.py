@@ -117,6 +117,13 @@ def test_a_noun_after_a_mention_counts_only_when_it_heads_the_mention_phrase():
     assert relations["image quality assessment"] == {"ADDRESSES"}  # "based on" says what the models are
 
 
+def test_a_verb_ends_the_phrase_a_noun_after_the_mention_heads():
+    resolution = run_extraction([paper(
+        "A study", "We propose a pyramid learning strategy. On top of it, MambaIR outperforms strong baselines.",
+    )], MODELS)
+    assert relations_of(resolution)["mambair"] == {"USES"}  # it is no baseline: it beats them
+
+
 def test_against_after_a_word_of_attack_or_defence_names_no_baseline():
     resolution = run_extraction([paper(
         "Prompt Injection Attacks Against TransUNet",

@@ -281,21 +281,24 @@ class _SentenceContext:
         before it, no phrase break or verb ("Accurate skin disease classification is a critical
         task"; not "SAM shows strong image segmentation performance")."""
         first = self.sentence_starts[self.sentence_of[start]]
-        return not any(self.punctuation[i] or self.words[i] in self.resolver.phrase_breaks or self.words[i] in self.resolver.verbs
-                       for i in range(first, start))
+        return not any(self._ends_phrase(i) for i in range(first, start))
 
     def _heads(self, end: int, head: int) -> bool:
         """The noun at ``head`` heads the phrase of a mention ending at ``end``: the words between
         are the compound's other nouns or conjuncts ("X QA datasets", "X and generation tasks"),
         after the mention's short form and a copula if any ("X (XS) is a challenging task",
-        "formulate X as a classification task"), no phrase break."""
+        "formulate X as a classification task"), no phrase break or verb (not "X outperforms
+        strong baselines")."""
         first = self._past_short_form(end)
         if head < first or head - first > self.windows["head"]:
             return False
         if first < head and self.words[first] in self.resolver.copulas:
             first += 1
-        return not any(self.punctuation[i] or self.words[i] in self.resolver.phrase_breaks
-                       and self.words[i] not in self.resolver.coordinators for i in range(first, head))
+        return not any(self._ends_phrase(i) and self.words[i] not in self.resolver.coordinators for i in range(first, head))
+
+    def _ends_phrase(self, i: int) -> bool:
+        """Token ``i`` is no modifier inside a noun phrase: a punctuation mark, a phrase break or a verb."""
+        return self.punctuation[i] or self.words[i] in self.resolver.phrase_breaks or self.words[i] in self.resolver.verbs
 
     def _past_short_form(self, i: int) -> int:
         """Where the text goes on after the short form in brackets at token ``i``, or the bracket
