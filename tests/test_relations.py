@@ -160,6 +160,18 @@ def test_a_task_that_opens_the_abstract_is_the_problem_it_addresses():
     assert relations["image segmentation"] == relations["restormer"] == {"MENTIONS"}  # not the opening task; not a task
 
 
+def test_what_the_paper_proposes_a_kind_of_and_compares_with_is_compared_with():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a novel certified defense method for image models. We introduce PyraNet, a restoration network. "
+        "We run comparisons against five state-of-the-art certified defenses. Compared to the strongest of "
+        "them, PyraNet is faster.",
+    )], lexicon_of(("certified defense", "method", "lower", "")))
+    relations = relations_of(resolution)
+    assert relations["certified defense"] == {"COMPARES_WITH"}
+    assert relations["pyranet"] == {"PROPOSES"}  # a name the paper gives stays its proposal
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions

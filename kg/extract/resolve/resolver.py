@@ -107,7 +107,9 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "cues_in_background", "default_for_the_topic", "coordinators", "phrase_breaks", "copulas", "not_cues", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "precedence", "precedence_when_proposed_by_a_cue",
+                        "default_for_the_topic", "coordinators", "phrase_breaks", "copulas", "not_cues",
+                        "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -576,7 +578,7 @@ class Resolver:
                 label=concept_type, rule=draft.rule, sentence=paper.text(draft.field)[start:end],
                 concept=draft.key, relation=relation, trigger=trigger,
             ))
-        mentions = self._one_relation_per_pair(mentions)
+        mentions = self._one_relation_per_pair(mentions, proposed)
         concepts = self._concepts(mentions, types, curation)
         mentions = [replace(m, label=concepts[m.concept].label) for m in mentions]
         return Resolution(concepts=concepts, mentions=mentions, notes=tuple(curation.report()) if curation else ())
@@ -717,13 +719,17 @@ class Resolver:
         before = title[:draft.start].split()
         return "?" not in title and not (before and before[-1].lower() in self.title_study_words)
 
-    def _one_relation_per_pair(self, mentions: list[Mention]) -> list[Mention]:
+    def _one_relation_per_pair(self, mentions: list[Mention], named: set[tuple[str, str]]) -> list[Mention]:
         """Every mention of a concept in a paper gets the pair's relation: the first of the
-        precedence order among them (the trigger stays with the mentions that gave it)."""
-        rank = {relation: i for i, relation in enumerate(self.settings.relations["precedence"])}
+        precedence order among them (the trigger stays with the mentions that gave it); for a
+        concept only a PROPOSES cue proposes (not a name the paper gives, ``named``), the first
+        of ``precedence_when_proposed_by_a_cue``."""
+        ranks = {order: {relation: i for i, relation in enumerate(self.settings.relations[order])}
+                 for order in ("precedence", "precedence_when_proposed_by_a_cue")}
         best: dict[tuple[str, str], str] = {}
         for m in mentions:
             pair = (m.paper_id, m.concept)
+            rank = ranks["precedence" if pair in named else "precedence_when_proposed_by_a_cue"]
             if pair not in best or rank[m.relation] < rank[best[pair]]:
                 best[pair] = m.relation
         return [m if m.relation == best[(m.paper_id, m.concept)]
