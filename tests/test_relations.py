@@ -95,6 +95,14 @@ def test_the_word_that_governs_a_list_governs_each_of_its_mentions():
     assert relations["swinir"] == relations["mambair"] == {"COMPARES_WITH"}  # beyond the reach of "than"
 
 
+def test_the_noun_that_heads_a_list_heads_each_of_its_mentions():
+    resolution = run_extraction([paper(
+        "A study", "We propose a pyramid learning strategy. We also report TransUNet, Restormer, SwinIR and MambaIR baselines.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["transunet"] == relations["restormer"] == relations["mambair"] == {"COMPARES_WITH"}
+
+
 def test_a_noun_after_a_mention_counts_only_when_it_heads_the_mention_phrase():
     tasks = lexicon_of(("image segmentation", "task", "lower", ""), ("image quality assessment", "task", "lower", ""),
                        ("reading comprehension", "task", "lower", ""), ("code understanding", "task", "lower", ""),
