@@ -229,6 +229,7 @@ class _SentenceContext:
     def __init__(self, doc: Doc, resolver: "Resolver"):
         self.sentence_of: list[int] = []
         self.sentence_starts: list[int] = []
+        self._opening_ends: dict[int, int] = {}  # sentence → its first token that ends a phrase
         self.sentence_chars: list[tuple[int, int]] = []
         for number, sentence in enumerate(doc.sents):
             self.sentence_of.extend([number] * len(sentence))
@@ -242,19 +243,21 @@ class _SentenceContext:
         strings = doc.vocab.strings
         spec = resolver.settings.relations
         self.windows = {side: spec[f"{side}_window"] for side in (*_BEFORE_SIDES, "head")}
-        not_cues = []  # spans where a cue word means something else ("defense against")
+        not_cues: dict[int, int] = {}  # where a cue word means something else ("defense against"): start → end
         for match_id, start, end in resolver.cue_matcher(doc):
             name = strings[match_id]
             if name == _FIRST_PERSON:
                 self.first_person.add(self.sentence_of[start])
             elif name == _NOT_CUE:
-                not_cues.append((start, end))
+                not_cues[start] = max(end, not_cues.get(start, end))
             else:
                 relation, side = resolver.cue_meaning[name]
                 self.cues.append((start, end, self.sentence_of[start], relation, side, doc[start:end].text))
         if not_cues:
-            self.cues = [cue for cue in self.cues if not any(s <= cue[0] and cue[1] <= e and e - s > cue[1] - cue[0]
-                                                            for s, e in not_cues)]
+            reach = max(end - start for start, end in not_cues.items())
+            self.cues = [cue for cue in self.cues if not any(
+                cue[1] <= not_cues.get(start, -1) and not_cues[start] - start > cue[1] - cue[0]
+                for start in range(cue[0] - reach + 1, cue[0] + 1))]
         # cues by sentence, sorted by start, so a mention looks only at the cues within reach
         # (linear in the text's length, not quadratic: a 1M-character abstract has ~10^4 cues)
         self._by_sentence: dict[int, tuple[list[int], list[tuple]]] = {}
@@ -282,8 +285,13 @@ class _SentenceContext:
         """A mention at token ``start`` is in its sentence's opening phrase: only its modifiers
         before it, no phrase break or verb ("Accurate skin disease classification is a critical
         task"; not "SAM shows strong image segmentation performance")."""
-        first = self.sentence_starts[self.sentence_of[start]]
-        return not any(self._ends_phrase(i) for i in range(first, start))
+        sentence = self.sentence_of[start]
+        if sentence not in self._opening_ends:  # once per sentence: a long one has many mentions
+            end = self.sentence_starts[sentence]
+            while end < len(self.words) and self.sentence_of[end] == sentence and not self._ends_phrase(end):
+                end += 1
+            self._opening_ends[sentence] = end
+        return start <= self._opening_ends[sentence]
 
     def _heads(self, end: int, head: int) -> bool:
         """The noun at ``head`` heads the phrase of a mention ending at ``end``: the words between
