@@ -82,6 +82,104 @@ def test_an_example_takes_the_relation_of_what_it_exemplifies():
     assert relations_of(resolution)["restormer"] == {"COMPARES_WITH"}
 
 
+MODELS = lexicon_of(("TransUNet", "model", "exact", ""), ("Restormer", "model", "exact", ""),
+                    ("SwinIR", "model", "exact", ""), ("MambaIR", "model", "exact", ""))
+
+
+def test_the_word_that_governs_a_list_governs_each_of_its_mentions():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a pyramid learning strategy. It is faster than TransUNet, Restormer, SwinIR and MambaIR.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["swinir"] == relations["mambair"] == {"COMPARES_WITH"}  # beyond the reach of "than"
+
+
+def test_the_noun_that_heads_a_list_heads_each_of_its_mentions():
+    resolution = run_extraction([paper(
+        "A study", "We propose a pyramid learning strategy. We also report TransUNet, Restormer, SwinIR and MambaIR baselines.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["transunet"] == relations["restormer"] == relations["mambair"] == {"COMPARES_WITH"}
+
+
+def test_a_noun_after_a_mention_counts_only_when_it_heads_the_mention_phrase():
+    tasks = lexicon_of(("image segmentation", "task", "lower", ""), ("image quality assessment", "task", "lower", ""),
+                       ("reading comprehension", "task", "lower", ""), ("code understanding", "task", "lower", ""),
+                       ("video parsing", "task", "lower", ""), ("emotion cause extraction", "task", "lower", ""),
+                       ("medical image segmentation", "task", "lower", ""))
+    resolution = run_extraction([paper(
+        "A study",
+        "SAM shows strong image segmentation performance across various tasks. Video parsing is a hard task. "
+        "Reading comprehension QA datasets are scarce. Code understanding and generation tasks are hard. "
+        "Most methods formulate emotion cause extraction as a pairwise classification task. "
+        "The medical image segmentation (MIS) datasets are rare. "
+        "We propose a defense for image quality assessment (IQA) models based on randomized smoothing.",
+    )], tasks)
+    relations = relations_of(resolution)  # background sentences: only the task nouns after a mention count
+    assert relations["image segmentation"] == {"MENTIONS"}  # "tasks" heads another phrase
+    assert relations["video parsing"] == {"ADDRESSES"}  # through a copula
+    assert relations["reading comprehension"] == relations["code understanding"] == {"ADDRESSES"}  # compound, conjunct
+    assert relations["emotion cause extraction"] == {"ADDRESSES"}  # "formulate X as a ... task"
+    assert relations["medical image segmentation"] == {"ADDRESSES"}  # past its short form
+    assert relations["image quality assessment"] == {"ADDRESSES"}  # "based on" says what the models are
+
+
+def test_a_verb_ends_the_phrase_a_noun_after_the_mention_heads():
+    resolution = run_extraction([paper(
+        "A study", "We propose a pyramid learning strategy. On top of it, MambaIR outperforms strong baselines.",
+    )], MODELS)
+    assert relations_of(resolution)["mambair"] == {"USES"}  # it is no baseline: it beats them
+
+
+def test_against_after_a_word_of_attack_or_defence_names_no_baseline():
+    resolution = run_extraction([paper(
+        "Prompt Injection Attacks Against TransUNet",
+        "We benchmark our method against Restormer. We improve defenses against SwinIR. "
+        "Our method is compared against MambaIR.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["transunet"] == relations["swinir"] == {"USES"}
+    assert relations["restormer"] == {"COMPARES_WITH"}  # after "benchmark our method": a comparison
+    assert relations["mambair"] == {"COMPARES_WITH"}
+
+
+def test_over_after_a_measure_of_a_difference_names_a_baseline():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a pyramid learning strategy. It raises the mean accuracy of segmentation models by 3.2% over "
+        "TransUNet and gives a large speedup over Restormer. It runs over SwinIR features.",
+    )], MODELS)
+    relations = relations_of(resolution)
+    assert relations["transunet"] == relations["restormer"] == {"COMPARES_WITH"}
+    assert relations["swinir"] == {"USES"}
+
+
+def test_a_task_that_opens_the_abstract_is_the_problem_it_addresses():
+    tasks = lexicon_of(("skin disease classification", "task", "lower", ""), ("image segmentation", "task", "lower", ""),
+                       ("Restormer", "model", "exact", ""))
+    resolution = run_extraction([paper(
+        "A study",
+        "Accurate skin disease classification is critical for diagnosis. Restormer is often used in image "
+        "segmentation. We propose a pyramid learning strategy.",
+    )], tasks)
+    relations = relations_of(resolution)
+    assert relations["skin disease classification"] == {"ADDRESSES"}
+    assert relations["image segmentation"] == relations["restormer"] == {"MENTIONS"}  # not the opening task; not a task
+
+
+def test_what_the_paper_proposes_a_kind_of_and_compares_with_is_compared_with():
+    resolution = run_extraction([paper(
+        "A study",
+        "We propose a novel certified defense method for image models. We introduce PyraNet, a restoration network. "
+        "We run comparisons against five state-of-the-art certified defenses. Compared to the strongest of "
+        "them, PyraNet is faster.",
+    )], lexicon_of(("certified defense", "method", "lower", "")))
+    relations = relations_of(resolution)
+    assert relations["certified defense"] == {"COMPARES_WITH"}
+    assert relations["pyranet"] == {"PROPOSES"}  # a name the paper gives stays its proposal
+
+
 def test_relation_accuracy_on_the_hand_labelled_pairs_beats_the_majority_baseline():
     gold = read_relation_gold(DATA / "relations-gold.jsonl")
     mentions = extract([item.paper for item in gold]).resolution.mentions

@@ -25,7 +25,8 @@ from spacy.tokens import Doc
 from kg.extract.cache import fingerprint
 from kg.extract.resolve.curation import AppliedCuration, Curation
 from kg.extract.resolve.lexicon import CasePhraseMatcher, Lexicon, LexiconMatcher, compiled_lexicon
-from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline, has_kg_tokenizer
+from kg.extract.spot.pipeline import ACRONYM_RULES, blank_pipeline, compiled_rules, has_kg_tokenizer
+from kg.extract.spot.rules import SPOT_DATA
 from kg.keys import (
     compact_key,
     concept_key,
@@ -107,7 +108,9 @@ class CorpusSettings:
                 relations=relations,
                 fingerprint=fingerprint(corpus_path, relations_path),
             )
-            for key in ("cues", "cues_in_background", "first_person", "proposes"):
+            for key in ("cues", "cues_in_background", "precedence", "precedence_when_proposed_by_a_cue",
+                        "default_for_the_topic", "coordinators", "phrase_breaks", "copulas", "not_cues",
+                        "first_person", "proposes"):
                 relations[key]
         except (KeyError, TypeError) as error:
             raise RuleError(f"{corpus_path} or {relations_path}: missing or malformed section {error}") from error
@@ -130,6 +133,7 @@ class Draft:
     cues: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (distance, -length, relation, side, trigger)
     first_person: bool = False
     background: bool = False  # an abstract sentence before the first that speaks for the authors
+    topic: bool = False  # in the phrase that opens the abstract: what its first sentence is about
 
     def to_row(self) -> list:
         """The draft as stored in the cache (:mod:`kg.extract.cache`), without its paper id."""
@@ -155,8 +159,11 @@ class Resolution:
 
 
 _FIRST_PERSON = "FIRST_PERSON"
+_NOT_CUE = "NOT_CUE"
 _BENCHMARK_NAME = re.compile(r"\S(?:bench|benchmark)\b|\bbench\b")
-_CUE_SIDES = ("before", "just_before", "after")
+_CUE_SIDES = ("before", "just_before", "after", "head")
+_BEFORE_SIDES = ("before", "just_before")
+_AFTER_SIDES = ("after", "head")
 _MARKUP = re.compile(r"[\\{}<>]")
 _Found = tuple[str, "str | None", int, "str | None"]
 """What spotted a span: rule, label (None: undecided), voting weight, lexicon entry key."""
@@ -205,11 +212,16 @@ def _singular_name(name: str, key: str) -> str:
 
 
 def _cue_forms(cue: str) -> list[str]:
-    """A cue's phrases: "outperform~" stands for the verb's forms.
+    """A cue's phrases: a word ending in "~" stands for the verb's forms.
 
     >>> _cue_forms("outperform~"), _cue_forms("evaluate~")
     (['outperform', 'outperforms', 'outperformed', 'outperforming'], ['evaluate', 'evaluates', 'evaluated', 'evaluating'])
+    >>> _cue_forms("attack~ against")
+    ['attack against', 'attacks against', 'attacked against', 'attacking against']
     """
+    first, _, rest = cue.partition(" ")
+    if rest:
+        return [f"{form} {tail}" for form in _cue_forms(first) for tail in _cue_forms(rest)]
     if not cue.endswith("~"):
         return [cue]
     verb = cue[:-1]
@@ -229,22 +241,36 @@ class _SentenceContext:
 
     def __init__(self, doc: Doc, resolver: "Resolver"):
         self.sentence_of: list[int] = []
+        self.sentence_starts: list[int] = []
+        self._opening_ends: dict[int, int] = {}  # sentence → its first token that ends a phrase
         self.sentence_chars: list[tuple[int, int]] = []
         for number, sentence in enumerate(doc.sents):
             self.sentence_of.extend([number] * len(sentence))
+            self.sentence_starts.append(sentence.start)
             self.sentence_chars.append((sentence.start_char, sentence.end_char))
         self.first_person: set[int] = set()
+        self.words = [token.lower_ for token in doc]
+        self.punctuation = [token.is_punct for token in doc]
+        self.resolver = resolver
         self.cues: list[tuple[int, int, int, str, str, str]] = []  # start, end, sentence, relation, side, text
         strings = doc.vocab.strings
         spec = resolver.settings.relations
-        self.windows = {side: spec[f"{side}_window"] for side in _CUE_SIDES}
+        self.windows = {side: spec[f"{side}_window"] for side in (*_BEFORE_SIDES, "head")}
+        not_cues: dict[int, int] = {}  # where a cue word means something else ("defense against"): start → end
         for match_id, start, end in resolver.cue_matcher(doc):
             name = strings[match_id]
             if name == _FIRST_PERSON:
                 self.first_person.add(self.sentence_of[start])
+            elif name == _NOT_CUE:
+                not_cues[start] = max(end, not_cues.get(start, end))
             else:
                 relation, side = resolver.cue_meaning[name]
                 self.cues.append((start, end, self.sentence_of[start], relation, side, doc[start:end].text))
+        if not_cues:
+            reach = max(end - start for start, end in not_cues.items())
+            self.cues = [cue for cue in self.cues if not any(
+                cue[1] <= not_cues.get(start, -1) and not_cues[start] - start > cue[1] - cue[0]
+                for start in range(cue[0] - reach + 1, cue[0] + 1))]
         # cues by sentence, sorted by start, so a mention looks only at the cues within reach
         # (linear in the text's length, not quadratic: a 1M-character abstract has ~10^4 cues)
         self._by_sentence: dict[int, tuple[list[int], list[tuple]]] = {}
@@ -262,11 +288,47 @@ class _SentenceContext:
         low = bisect_left(starts, start - self._reach - self._longest)
         high = bisect_right(starts, end + self._reach)
         for cue_start, cue_end, cue_sentence, relation, side, text in cues[low:high]:
-            if side != "after" and cue_end <= start and start - cue_end <= self.windows[side]:
+            if side in _BEFORE_SIDES and cue_end <= start and start - cue_end <= self.windows[side]:
                 near.append((start - cue_end, cue_start - cue_end, relation, side, text))
-            elif side == "after" and cue_start >= end and cue_start - end <= self.windows[side]:
+            elif side == "after" and cue_start == end or side == "head" and cue_start >= end and self._heads(end, cue_start):
                 near.append((cue_start - end, cue_start - cue_end, relation, side, text))
         return sorted(near)
+
+    def opens_sentence(self, start: int) -> bool:
+        """A mention at token ``start`` is in its sentence's opening phrase: only its modifiers
+        before it, no phrase break or verb ("Accurate skin disease classification is a critical
+        task"; not "SAM shows strong image segmentation performance")."""
+        sentence = self.sentence_of[start]
+        if sentence not in self._opening_ends:  # once per sentence: a long one has many mentions
+            end = self.sentence_starts[sentence]
+            while end < len(self.words) and self.sentence_of[end] == sentence and not self._ends_phrase(end):
+                end += 1
+            self._opening_ends[sentence] = end
+        return start <= self._opening_ends[sentence]
+
+    def _heads(self, end: int, head: int) -> bool:
+        """The noun at ``head`` heads the phrase of a mention ending at ``end``: the words between
+        are the compound's other nouns or conjuncts ("X QA datasets", "X and generation tasks"),
+        after the mention's short form and a copula if any ("X (XS) is a challenging task",
+        "formulate X as a classification task"), no phrase break or verb (not "X outperforms
+        strong baselines")."""
+        first = self._past_short_form(end)
+        if head < first or head - first > self.windows["head"]:
+            return False
+        if first < head and self.words[first] in self.resolver.copulas:
+            first += 1
+        return not any(self._ends_phrase(i) and self.words[i] not in self.resolver.coordinators for i in range(first, head))
+
+    def _ends_phrase(self, i: int) -> bool:
+        """Token ``i`` is no modifier inside a noun phrase: a punctuation mark, a phrase break or a verb."""
+        return self.punctuation[i] or self.words[i] in self.resolver.phrase_breaks or self.words[i] in self.resolver.verbs
+
+    def _past_short_form(self, i: int) -> int:
+        """Where the text goes on after the short form in brackets at token ``i``, or the bracket
+        that closes a short form there ("medical image segmentation (MIS) datasets")."""
+        if i < len(self.words) and self.words[i] == "(" and ")" in self.words[i + 1:i + 4]:
+            return self.words.index(")", i + 1) + 1
+        return i + 1 if i < len(self.words) and self.words[i] == ")" else i
 
 
 class Resolver:
@@ -294,11 +356,20 @@ class Resolver:
                         self.cue_meaning[name] = (relation, side)
                         self.cue_matcher.add(name, [self.nlp.make_doc(phrase)])
         self.cue_matcher.add(_FIRST_PERSON, list(self.nlp.tokenizer.pipe(relations["first_person"])))
+        self.cue_matcher.add(_NOT_CUE, [self.nlp.make_doc(form) for phrase in relations["not_cues"] for form in _cue_forms(phrase)])
         self.proposal_rules = frozenset(relations["proposes"]["rules"])
         self.title_contribution_types = frozenset(relations["proposes"]["title_types"])
         self.title_study_words = frozenset(w.lower() for w in relations["proposes"]["title_study_words"])
+        self.phrase_breaks = frozenset(w.lower() for w in relations["phrase_breaks"])
+        self.copulas = frozenset(w.lower() for w in relations["copulas"])
+        self.coordinators = frozenset(w.lower() for w in relations["coordinators"])
+        self.verbs = frozenset(compiled_rules(SPOT_DATA)[1].get("verbs", ()))  # stage 1's word classes
         self.example_marker = re.compile(
             r"(?:^|\W)(?:" + "|".join(re.escape(m) for m in relations["examples"]) + r")[\W_]*$", re.IGNORECASE)
+        # what joins two mentions of one list: a comma, a conjunction or both, after the closing
+        # bracket of the first's short form if any ("Vision Transformer (ViT) and CLIP")
+        conjunctions = "|".join(re.escape(c) for c in relations["coordinators"])
+        self.coordination = re.compile(rf"\s*\)?\s*(?:,\s*(?:(?:{conjunctions})\s+)?|(?:{conjunctions})\s+)$", re.IGNORECASE)
         self._long_forms: tuple[tuple[str, ...], PhraseMatcher] | None = None
 
     def _alias_matcher(self, surfaces: list[str]) -> CasePhraseMatcher:
@@ -383,6 +454,7 @@ class Resolver:
             context = _SentenceContext(doc, self)
             text = doc.text  # built from the tokens on every access: once per field
             head: Draft | None = None  # the previous mention: what an example ("e.g., X") may exemplify
+            conjuncts: list[Draft] = []  # the mentions of the list the previous one ends ("A, B and")
             for (start, end), found in self._candidate_spans(doc, field_name, spotted, rule_weights, long_forms,
                                                              proposed_names):
                 span = doc.char_span(start, end)
@@ -392,8 +464,18 @@ class Resolver:
                 sentence = context.sentence_of[span.start]
                 cues = context.cues_near(span.start, span.end, sentence)
                 sentence_chars = context.sentence_chars[sentence]
-                if head is not None and self._exemplifies(text[head.end:start]):
+                gap = text[head.end:start] if head is not None else ""
+                if head is not None and self._exemplifies(gap):
                     cues = head.cues + cues
+                if head is not None and self.coordination.match(gap):
+                    # one list, one governor: each conjunct has the cues of the one before it, and
+                    # those before have the cues after the last ("A and B baselines")
+                    after = [cue for cue in cues if cue[3] in _AFTER_SIDES]
+                    for conjunct in conjuncts:
+                        conjunct.cues = conjunct.cues + after
+                    cues = head.cues + cues
+                else:
+                    conjuncts = []
                 drafts.append(Draft(
                     paper_id=paper.id, field=field_name, start=start, end=end, text=span.text, key=key,
                     rule=min((f[0] for f in found), key=lambda r: (_tier(r), r)),
@@ -403,9 +485,11 @@ class Resolver:
                     sentence=sentence_chars,
                     cues=cues,
                     first_person=field_name == "title" or sentence in context.first_person,
+                    topic=field_name == "abstract" and sentence == 0 and context.opens_sentence(span.start),
                     background=field_name != "title" and sentence < min(context.first_person, default=len(context.sentence_chars)),
                 ))
                 head = drafts[-1]
+                conjuncts.append(head)
         return self._drop_unsupported_acronyms(drafts, abbreviations)
 
     def _exemplifies(self, gap: str) -> bool:
@@ -548,7 +632,7 @@ class Resolver:
                 label=concept_type, rule=draft.rule, sentence=paper.text(draft.field)[start:end],
                 concept=draft.key, relation=relation, trigger=trigger,
             ))
-        mentions = self._one_relation_per_pair(mentions)
+        mentions = self._one_relation_per_pair(mentions, proposed)
         concepts = self._concepts(mentions, types, curation)
         mentions = [m if m.label == (label := concepts[m.concept].label) else replace(m, label=label) for m in mentions]
         return Resolution(concepts=concepts, mentions=mentions, notes=tuple(curation.report()) if curation else ())
@@ -689,13 +773,17 @@ class Resolver:
         before = title[:draft.start].split()
         return "?" not in title and not (before and before[-1].lower() in self.title_study_words)
 
-    def _one_relation_per_pair(self, mentions: list[Mention]) -> list[Mention]:
+    def _one_relation_per_pair(self, mentions: list[Mention], named: set[tuple[str, str]]) -> list[Mention]:
         """Every mention of a concept in a paper gets the pair's relation: the first of the
-        precedence order among them (the trigger stays with the mentions that gave it)."""
-        rank = {relation: i for i, relation in enumerate(self.settings.relations["precedence"])}
+        precedence order among them (the trigger stays with the mentions that gave it); for a
+        concept only a PROPOSES cue proposes (not a name the paper gives, ``named``), the first
+        of ``precedence_when_proposed_by_a_cue``."""
+        ranks = {order: {relation: i for i, relation in enumerate(self.settings.relations[order])}
+                 for order in ("precedence", "precedence_when_proposed_by_a_cue")}
         best: dict[tuple[str, str], str] = {}
         for m in mentions:
             pair = (m.paper_id, m.concept)
+            rank = ranks["precedence" if pair in named else "precedence_when_proposed_by_a_cue"]
             if pair not in best or rank[m.relation] < rank[best[pair]]:
                 best[pair] = m.relation
         return [m if m.relation == best[(m.paper_id, m.concept)]
@@ -713,6 +801,8 @@ class Resolver:
                 return relation, trigger
         if draft.first_person:
             defaults = self.settings.relations["default_when_first_person"]
+        elif draft.topic and draft.background:
+            defaults = self.settings.relations["default_for_the_topic"]
         else:
             defaults = self.settings.relations["default_in_background" if draft.background else "default"]
         return defaults[concept_type], ""
