@@ -58,19 +58,27 @@ def label_from_heads(tokens: Span, vocab: dict[str, Any]) -> str | None:
 
 
 class RuleMatcher:
-    """Runs the token-pattern rules and records each match (or its ``entity`` part) as a span."""
+    """Runs the token-pattern rules and records each match (or its ``entity`` part) as a span,
+    unless the word before or after it fits the rule's ``not_after`` / ``not_before`` token."""
 
     def __init__(self, nlp: Language, rules: list[Rule]):
         self.rules = {rule.id: rule for rule in rules}
         self.matcher = Matcher(nlp.vocab, validate=True)
+        self.neighbour_matcher = Matcher(nlp.vocab, validate=True)
         for rule in rules:
             self.matcher.add(rule.id, [list(rule.pattern)], greedy="LONGEST")
+            for side in ("not_after", "not_before"):
+                if getattr(rule, side):
+                    self.neighbour_matcher.add(f"{rule.id}|{side}", [[token] for token in getattr(rule, side)])
 
     def __call__(self, doc: Doc) -> Doc:
         group = doc.spans.setdefault(SPANS_KEY, [])
         strings = doc.vocab.strings
+        neighbours = {(strings[match_id], start) for match_id, start, _ in self.neighbour_matcher(doc)}
         for match_id, start, end, alignment in self.matcher(doc, with_alignments=True):
             rule = self.rules[strings[match_id]]
+            if (f"{rule.id}|not_after", start - 1) in neighbours or (f"{rule.id}|not_before", end) in neighbours:
+                continue
             if rule.entity is not None:
                 first, last = rule.entity
                 positions = [start + offset for offset, index in enumerate(alignment) if first <= index < last]

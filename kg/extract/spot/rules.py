@@ -7,7 +7,11 @@ Patterns are spaCy ``Matcher`` patterns with three additions, all resolved at lo
   ``vocab.yaml`` (``token_classes``), merged with the other keys (``OP`` ...);
 - each pattern line carries ``id`` (the rule name), ``label`` (or null: decided later),
   optionally ``entity`` (``[i, j]``: only pattern tokens i..j-1 are the mention), ``fields``
-  (restrict to ``title`` or ``abstract``) and ``weight`` (votes when a concept's type is chosen).
+  (restrict to ``title`` or ``abstract``) and ``weight`` (votes when a concept's type is chosen);
+- optionally ``not_after`` and ``not_before``: a token pattern (one token, as in ``pattern``) or
+  a list of them that the word just before, or just after, a match must not fit; a match next to
+  one is no mention
+  ("physically «consistent shadow generation»", "«per-frame segmentation» masks").
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ class Rule:
     entity: tuple[int, int] | None
     fields: tuple[str, ...]
     weight: int
-
+    not_after: tuple[dict[str, Any], ...] | None = None
+    not_before: tuple[dict[str, Any], ...] | None = None
 
 
 VOCAB_FILES = ("vocab.yaml", "word_classes.yaml")
@@ -46,7 +51,9 @@ VOCAB_FILES = ("vocab.yaml", "word_classes.yaml")
 def load_vocab(directory: Path) -> dict[str, Any]:
     """Word lists (lower-cased, plurals added where asked) and token classes of a rules folder.
 
-    A list item ``"@name"`` includes the list of that name (``bad_modifiers`` takes ``@verbs``).
+    A list item ``"@name"`` includes the list of that name as loaded, with its own includes
+    (``bad_modifiers`` takes ``@verbs``; ``phrase_followers`` takes ``@bad_modifiers``, which takes
+    ``@verbs``); a list marked in ``pluralise`` gets the plurals of what it includes too.
     """
     raw: dict[str, Any] = {}
     for name in VOCAB_FILES:
@@ -64,19 +71,26 @@ def load_vocab(directory: Path) -> dict[str, Any]:
             raise RuleError(f"{directory}: {name} should be a list of words")
         lists[name] = [str(w) for w in words]
     vocab: dict[str, Any] = {"token_classes": classes}
-    for name, words in lists.items():
-        expanded: list[str] = []
-        for word in words:
-            if word.startswith("@"):
-                if word[1:] not in lists:
+
+    def load(name: str, including: tuple[str, ...] = ()) -> list[str]:
+        if name not in vocab:
+            if name in including:
+                raise RuleError(f"{directory}: {name} includes itself through {' -> '.join(including)}")
+            words = []
+            for word in lists[name]:
+                if not word.startswith("@"):
+                    words.append(word.lower())
+                elif word[1:] not in lists:
                     raise RuleError(f"{directory}: {name} includes unknown list {word!r}")
-                expanded.extend(lists[word[1:]])
-            else:
-                expanded.append(word)
-        lowered = [w.lower() for w in expanded]
-        if name in plural:
-            lowered = [form for w in lowered for form in (w, pluralise_phrase(w))]
-        vocab[name] = sorted(set(lowered))
+                else:
+                    words.extend(load(word[1:], (*including, name)))
+            if name in plural:
+                words = [form for w in words for form in (w, pluralise_phrase(w))]
+            vocab[name] = sorted(set(words))
+        return vocab[name]
+
+    for name in lists:
+        load(name)
     return vocab
 
 
@@ -100,6 +114,10 @@ def _expand_value(value: Any, vocab: dict[str, Any], where: str) -> Any:
     return value
 
 
+def _as_list(value: Any) -> list[Any]:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
 def load_rules(patterns_path: Path, vocab: dict[str, Any]) -> list[Rule]:
     """The token-pattern rules of a ``patterns.jsonl`` file, word lists and classes expanded."""
     rules: list[Rule] = []
@@ -117,6 +135,8 @@ def load_rules(patterns_path: Path, vocab: dict[str, Any]) -> list[Rule]:
             raise RuleError(f"{where}: every pattern needs a unique 'id'")
         seen.add(rule_id)
         entity = raw.get("entity")
+        neighbours = {side: tuple(_expand_token(token, vocab, where) for token in _as_list(raw.get(side))) or None
+                      for side in ("not_after", "not_before")}
         rules.append(
             Rule(
                 id=rule_id,
@@ -125,6 +145,7 @@ def load_rules(patterns_path: Path, vocab: dict[str, Any]) -> list[Rule]:
                 entity=tuple(entity) if entity else None,
                 fields=tuple(raw.get("fields", ("title", "abstract"))),
                 weight=int(raw.get("weight", 1)),
+                **neighbours,
             )
         )
     return rules

@@ -1,0 +1,57 @@
+"""Task and method phrases cut from a longer phrase are no concepts (issue 13, acceptance 4: the
+concept audit of the 75k build found them among the one-paper concepts). The sample is made-up
+text shaped like the corpus sentences that produced them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import KgError
+from kg.extract import extract
+from kg.extract.spot.rules import load_vocab
+from kg.records import Paper
+
+
+def _concepts(abstract: str) -> dict:
+    return extract([Paper(id="f", title="A study", source="sample", abstract=abstract)]).resolution.concepts
+
+
+def test_a_phrase_that_modifies_a_following_noun_is_no_concept():
+    # "per-frame segmentation masks" are masks; "output reasoning path" a path
+    concepts = _concepts("Prior work requires per-frame segmentation masks and a verified causal propagation path. "
+                         "The model leverages intrinsic generation confidence to rank answers.")
+    keys = set(concepts)
+    assert not keys & {"per frame segmentation", "verified causal propagation", "intrinsic generation"}, keys
+
+
+def test_a_phrase_before_a_kind_noun_a_verb_or_a_measure_stays():
+    concepts = _concepts("We compare document fraud detection techniques on music modal translation datasets. "
+                         "Thermal weapon segmentation remains hard, and marine obstacle detection accuracy is low. "
+                         "Error diagnosis followed by scoring helps.")
+    keys = set(concepts)
+    assert {"document fraud detection", "music modal translation", "thermal weapon segmentation",
+            "marine obstacle detection", "error diagnosis"} <= keys, keys
+
+
+def test_a_phrase_after_an_adverb_is_no_concept_and_the_name_inside_it_stays():
+    # the adverb says the first word is an adjective of an adjective phrase, not part of a name
+    concepts = _concepts("Our renderer enables physically consistent shadow generation. "
+                         "The taxonomy allows hierarchically constrained multi-skill generation. "
+                         "Point tracks help temporally consistent video segmentation.")
+    keys = set(concepts)
+    assert not any(k.startswith(("consistent", "constrained")) for k in keys), keys
+    assert "video segmentation" in keys, keys
+
+
+def test_a_word_list_includes_lists_with_their_own_includes(tmp_path):
+    (tmp_path / "vocab.yaml").write_text(
+        "pluralise: [nouns]\nnouns: [method]\nverbs_too: [run]\nclosed: ['@nouns', '@verbs_too', via]\n"
+        "followers: ['@closed', performance]\n", encoding="utf-8")
+    vocab = load_vocab(tmp_path)
+    assert vocab["followers"] == ["method", "methods", "performance", "run", "via"]
+
+
+def test_a_word_list_that_includes_itself_is_an_error(tmp_path):
+    (tmp_path / "vocab.yaml").write_text("a: ['@b']\nb: ['@a']\n", encoding="utf-8")
+    with pytest.raises(KgError, match="includes itself"):
+        load_vocab(tmp_path)
