@@ -80,11 +80,12 @@ def test_generic_model_phrases_are_not_concepts_and_named_families_stay():
 def test_a_verb_before_a_phrase_is_not_its_first_word_and_participle_modifiers_stay():
     # words the tagger reads as verbs before a word ("employed", "explored", "poses",
     # "mitigates") open no phrase and stand inside none; past participles that modify names
-    # ("supervised", "masked", "spoken") still do
+    # ("supervised", "masked", "spoken") still do (the corpus sentence had "depth reconstruction
+    # artifacts", which now names artifacts: see test_phrase_fragments.py)
     concepts = _concepts("Earlier studies have employed machine learning for crop disease diagnosis. "
                          "Recent work explored batch prompting to amortise inference cost. "
                          "Label skew across clients poses federated learning risks. "
-                         "Modelling the sky mitigates depth reconstruction artifacts. "
+                         "Modelling the sky mitigates depth reconstruction in fog. "
                          "We combine supervised learning with masked language modeling for spoken question answering.")
     keys = set(concepts)
     assert not any(set(k.split()) & {"employed", "explored", "poses", "mitigates"} for k in keys), keys

@@ -55,3 +55,12 @@ def test_a_word_list_that_includes_itself_is_an_error(tmp_path):
     (tmp_path / "vocab.yaml").write_text("a: ['@b']\nb: ['@a']\n", encoding="utf-8")
     with pytest.raises(KgError, match="includes itself"):
         load_vocab(tmp_path)
+
+
+def test_a_phrase_cut_from_a_longer_run_of_modifiers_is_no_concept():
+    # a phrase rule takes at most three modifiers: the last four words of a longer run are a piece of it
+    concepts = _concepts("We study multi-view intensive-fidelity long-term video generation for driving. "
+                         "Results on driving scene video generation improve.")
+    keys = set(concepts)
+    assert not any(k.startswith("intensive fidelity") for k in keys), keys
+    assert "driving scene video generation" in keys, keys
