@@ -64,3 +64,29 @@ def test_a_phrase_cut_from_a_longer_run_of_modifiers_is_no_concept():
     keys = set(concepts)
     assert not any(k.startswith("intensive fidelity") for k in keys), keys
     assert "driving scene video generation" in keys, keys
+
+
+def _title_concepts(title: str, abstract: str = "We study it.") -> dict:
+    return extract([Paper(id="t", title=title, source="sample", abstract=abstract)]).resolution.concepts
+
+
+def test_a_capitalised_based_suffix_is_split_off_a_name_in_a_title():
+    concepts = _title_concepts("A Three-Stage LLM-Based Framework for Error Correction",
+                               "We compare an ASP-Based encoder with BERT-based ones.")
+    assert not any(k.endswith((" based", "-based")) for k in concepts), concepts
+
+
+def test_a_name_behind_a_modifying_prefix_is_no_concept():
+    concepts = _concepts("We compare against a non-CGA baseline and the strongest non-Lung-R1 model, "
+                         "and study multi-LLM debate in human-AI collaboration with GPT-4o.")
+    keys = set(concepts)
+    assert not any(k.startswith(("non ", "multi ", "human ")) for k in keys), keys
+    assert "gpt 4o" in keys, keys
+
+
+def test_title_words_before_a_dataset_noun_are_no_dataset_but_a_proper_name_in_the_abstract_is():
+    concepts = _title_concepts("A Survey of Idiom Datasets and a Crack and Surface Defect Dataset",
+                               "We train on the Penn Treebank corpus.")
+    keys = set(concepts)
+    assert not keys & {"idiom", "surface defect", "crack"}, keys
+    assert "penn treebank" in keys, keys

@@ -165,9 +165,9 @@ INFIXES = LIST_ELLIPSES + LIST_ICONS + [
 ]
 
 
-# "BERT-based", "GPT-like", "task-specific": the name and the modifier become two tokens.
-# A sentence's full stop after a name such as "ImageNet-1K" (see TOKEN_MATCH).
-SUFFIXES = [r"(?<=[A-Za-z0-9])-(?:based|like|style|driven|aware|guided|specific|free|only|powered|centric|oriented|inspired|enhanced)$",
+# "BERT-based", "GPT-like", "task-specific", and in a title "LLM-Based", "ASP-Based": the name and
+# the modifier become two tokens. A sentence's full stop after a name such as "ImageNet-1K" (see TOKEN_MATCH).
+SUFFIXES = [r"(?<=[A-Za-z0-9])-(?i:based|like|style|driven|aware|guided|specific|free|only|powered|centric|oriented|inspired|enhanced)$",
             r"(?<=[0-9][KMBTkmbt])\.$"]
 
 
