@@ -91,3 +91,15 @@ def test_a_verb_before_a_phrase_is_not_its_first_word_and_participle_modifiers_s
     assert not any(set(k.split()) & {"employed", "explored", "poses", "mitigates"} for k in keys), keys
     assert {"batch prompting", "federated learning", "depth reconstruction", "supervised learning",
             "masked language modeling", "spoken question answering"} <= keys, keys
+
+
+def test_measures_and_application_domains_are_not_concepts():
+    # the commonest rejections of the 75k audit's most-shared group: a measure ("attack success
+    # rate (ASR)", "mutual information"), a domain ("autonomous driving", "virtual reality")
+    concepts = _concepts("Our jailbreak raises the Attack Success Rate (ASR) and the Compression Ratio (CR), "
+                         "maximises Mutual Information (MI) between views and keeps High Quality (HQ) outputs. "
+                         "Autonomous Driving (AD) and Virtual Reality (VR) need trajectory prediction.")
+    keys = set(concepts)
+    assert not keys & {"attack success rate", "compression ratio", "mutual information", "high quality",
+                       "autonomous driving", "virtual reality"}, keys
+    assert "trajectory prediction" in keys, keys

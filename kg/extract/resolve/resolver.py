@@ -76,6 +76,7 @@ class CorpusSettings:
     not_names: frozenset[str]
     generic_phrases: frozenset[str]
     generic_kind_heads: frozenset[str]
+    measure_heads: frozenset[str]
     generic_modifiers: frozenset[str]
     never_first_words: frozenset[str]
     unnamed_type: str | None
@@ -98,6 +99,7 @@ class CorpusSettings:
                 not_names=frozenset(str(w).lower() for w in corpus["not_names"]),
                 generic_phrases=frozenset(concept_key(str(w)) for w in corpus["generic_phrases"]),
                 generic_kind_heads=frozenset(str(w).lower() for w in corpus["generic_kind_heads"]),
+                measure_heads=frozenset(str(w).lower() for w in corpus["measure_heads"]),
                 generic_modifiers=frozenset(str(w).lower() for w in corpus["generic_modifiers"]),
                 never_first_words=frozenset(str(w).lower() for w in corpus["never_first_words"]),
                 unnamed_type=corpus["unnamed_type"],
@@ -664,13 +666,15 @@ class Resolver:
 
     def is_generic(self, key: str) -> bool:
         """A key that names nothing in particular: a generic phrase ("deep learning", "point
-        cloud"), generic modifiers before a kind noun ("pre trained model", "vision encoder"), a
+        cloud"), a measure ("attack success rate", "spatial information"), generic modifiers before a kind noun ("pre trained model", "vision encoder"), a
         coordination of generic phrases ("understanding and generation") or the half of one
         that starts with its conjunction ("and segmentation")."""
         settings = self.settings
         if key in settings.generic_phrases:
             return True
         *modifiers, head = key.split(" ")
+        if head in settings.measure_heads:
+            return True
         if not modifiers:
             return False
         if modifiers[0] in settings.never_first_words:
