@@ -174,12 +174,12 @@ def incremental(work: Path, jobs: str | None) -> None:
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file a build wrote into ``folder`` (the exports and the build record)."""
+    """SHA-256 of the default exports in ``folder``. Not the build record: it holds the build's
+    settings, and the cache path of ``kg build`` differs from ``--no-cache``'s by design."""
     import hashlib
 
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())
-            if path.is_file() and path.name not in (".kg-cache.sqlite", ".kg-build.lock")
-            and not path.name.startswith(".kg-cache.sqlite-")}
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+            for name in ("graph.graphml", "graph.json", "graph.html")}
 
 
 def update(work: Path, jobs: str | None) -> None:
