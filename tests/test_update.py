@@ -308,3 +308,18 @@ def test_a_curation_file_gone_since_the_build_is_one_line_and_exit_1(tmp_path):
     assert result.stderr == f"kg: error: {curation}: the curation file this build used is gone; put it back, " \
                             "or kg build again without it\n"
     assert exports(out) == before
+
+
+def test_a_stored_draft_comes_back_equal_with_every_field():
+    """A cached draft is the draft: every field survives the cache's JSON, so a field added to
+    Draft later cannot be dropped on the way (the cached build would differ from a fresh one)."""
+    from dataclasses import fields
+
+    from kg.extract.resolve.resolver import Draft
+
+    sample = {"paper_id": "p", "field": "abstract", "start": 3, "end": 7, "text": "BERT", "key": "bert",
+              "rule": "lexicon", "votes": [("model", 2)], "sentence": (0, 12),
+              "cues": [(1, -3, "USES", "before", "use")]}
+    values = {f.name: sample.get(f.name, True) for f in fields(Draft)}  # the flags all set
+    draft = Draft(**values)
+    assert Draft.from_row(json.loads(json.dumps(draft.to_row())), "p") == draft

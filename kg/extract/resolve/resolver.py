@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from itertools import accumulate
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -138,17 +138,22 @@ class Draft:
     topic: bool = False  # in the phrase that opens the abstract: what its first sentence is about
 
     def to_row(self) -> list:
-        """The draft as stored in the cache (:mod:`kg.extract.cache`), without its paper id."""
-        return [self.field, self.start, self.end, self.text, self.key, self.rule, self.votes, self.sentence,
-                self.cues, self.first_person, self.background]
+        """The draft as stored in the cache (:mod:`kg.extract.cache`): every field but its paper id."""
+        return [getattr(self, name) for name in _DRAFT_ROW]
 
     @classmethod
     def from_row(cls, row: list, paper_id: str) -> "Draft":
         """:meth:`to_row`'s output (JSON-decoded: tuples came back as lists), for ``paper_id``."""
-        field_name, start, end, text, key, rule, votes, sentence, cues, first_person, background = row
-        return cls(paper_id, field_name, start, end, text, key, rule, [tuple(vote) for vote in votes],
-                   tuple(sentence), [tuple(cue) for cue in cues], first_person, background)
+        values = dict(zip(_DRAFT_ROW, row, strict=True))
+        values["votes"] = [tuple(vote) for vote in values["votes"]]
+        values["sentence"] = tuple(values["sentence"])
+        values["cues"] = [tuple(cue) for cue in values["cues"]]
+        return cls(paper_id=paper_id, **values)
 
+
+
+_DRAFT_ROW = tuple(f.name for f in fields(Draft) if f.name != "paper_id")
+"""The fields a stored draft holds, in order (all of them: a field added later is stored too)."""
 
 @dataclass(frozen=True)
 class Resolution:
