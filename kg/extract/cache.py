@@ -117,7 +117,7 @@ def _full_disk_is_an_error(path: Path) -> Iterator[None]:
 
 
 class SpotCache:
-    """Stage-1 records in one SQLite file, for one rules fingerprint."""
+    """Stage-1 records (for one rules fingerprint) and stage 2's per-paper drafts in one SQLite file."""
 
     def __init__(self, path: Path, fingerprint: str):
         self.path = path

@@ -224,9 +224,10 @@ def draft_corpus(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, 
     todo = list({key: paper for key, paper in zip(keys, papers) if key in stale}.items())
     digest = cache.put_long_forms(long_forms) if reuse else ""
     fresh: dict[str, list] = {}
+    todo_keys = iter([key for key, _ in todo])  # in the order draft_papers returns its shards
     for shard, drafts in draft_papers([paper for _, paper in todo], cache, resolver, long_forms, weights, executor,
                                       window, show_progress):
-        shard_keys = [cache.key(paper) for paper in shard]
+        shard_keys = [next(todo_keys) for _ in shard]
         fresh.update(zip(shard_keys, drafts))
         if reuse:
             cache.put_drafts(fingerprint, digest, ((key, defines[key], [draft.to_row() for draft in paper_drafts])
