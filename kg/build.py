@@ -24,7 +24,7 @@ from kg.export.html.selection import automatic_selection
 from kg.extract import Extraction, extract
 from kg.extract.compiled import collector_paused
 from kg.extract.resolve.curation import Curation
-from kg.parallel import Workers
+from kg.parallel import Workers, local_processes
 from kg.read import ReadLog, read_papers
 from kg.records import Paper
 from kg.schema import check_graph
@@ -32,6 +32,9 @@ from kg.schema import check_graph
 BULK_CSV = "neo4j-csv"
 """Neo4j bulk-import CSVs, written from the records: with only these the graph is never assembled."""
 BULK_CSV_FOLDER = "neo4j-import"
+PARALLEL_EXPORT_EDGES = 20_000
+"""A graph with fewer edges has its files written one after another in this process: they take
+well under a second, less than starting a process for each."""
 
 
 @dataclass(frozen=True)
@@ -253,8 +256,10 @@ def _build(read: Callable[[], list[Paper]], out_dir: Path, settings: BuildSettin
     del extraction  # from here the graph holds all the exports need
     with collector_paused():
         page = automatic_selection(graph) if graph is not None and "html" in graph_formats else None
+        large = graph is not None and graph.number_of_edges() >= PARALLEL_EXPORT_EDGES
         summary.files += write_exports(graph, out_dir, graph_formats, page=page, options=settings.options,
-                                       extra={RECORD: lambda path: write_record(path, settings, papers)})
+                                       extra={RECORD: lambda path: write_record(path, settings, papers)},
+                                       processes=local_processes(workers) if large else 1)
     if page is not None and page.steps:
         summary.notes.append(f"{EXPORT_FILES['html']}: {page.summary()} "
                              "Run `kg html GRAPH --focus NAME` or `--top N` on graph.json to render other parts.")

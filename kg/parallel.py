@@ -14,6 +14,7 @@ order, so the output never depends on which worker finished first. Any executor 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections import deque
@@ -53,6 +54,12 @@ class Workers:
         return 2 * (self.jobs or default_jobs())
 
 
+def local_processes(workers: Workers) -> int:
+    """How many processes of this machine the build's local work (the exports) may use:
+    ``--jobs``, at most the cores there are (a Dask cluster's workers are elsewhere)."""
+    return min(workers.jobs or default_jobs(), default_jobs())
+
+
 def default_jobs() -> int:
     """All the cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -90,6 +97,44 @@ def shards_of(items: Sequence[S], size: int) -> Iterator[Sequence[S]]:
     """
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+_FORKED_TASKS: Sequence[Callable[[], object]] = ()
+"""The tasks of the running :func:`run_forked`: forked processes inherit them, so a task may be
+any closure (nothing is pickled but its number and its error)."""
+
+
+def run_forked(tasks: Sequence[Callable[[], object]], processes: int) -> None:
+    """Run every task, on up to ``processes`` forked copies of this process, each task in one
+    of them, in the list's order (put the longest first); return when all are done, or raise
+    the error of the first task that failed (the tasks not started are cancelled). With one
+    process or task, or where processes cannot be forked, they run here one after another.
+
+    A forked copy shares this process's memory until either writes to it, so the tasks read
+    a graph of any size without copying or pickling it.
+    """
+    global _FORKED_TASKS
+    if processes <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for task in tasks:
+            task()
+        return
+    _FORKED_TASKS = tasks
+    try:
+        with ProcessPoolExecutor(max_workers=min(processes, len(tasks)), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+            futures = [pool.submit(_run_forked_task, number) for number in range(len(tasks))]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                pool.shutdown(cancel_futures=True)
+                raise
+    finally:
+        _FORKED_TASKS = ()
+
+
+def _run_forked_task(number: int) -> None:
+    _FORKED_TASKS[number]()
 
 
 @contextmanager

@@ -3,8 +3,11 @@ safe with hostile input, and appear atomically."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import signal
 from html.parser import HTMLParser
 
 import igraph
@@ -13,9 +16,12 @@ import pytest
 from conftest import DATA, SEEDS
 
 from kg.build import build
+from kg.errors import OutputError
 from kg.export import graphml as graphml_module
-from kg.export import read_graph
+from kg.export import node_link as node_link_module
+from kg.export import read_graph, write_exports
 from kg.export.graphml import write_graphml
+from kg.parallel import Workers
 from kg.schema import NODE_KINDS, RELATIONS, SINK_EDGE_EXTRAS, SINK_NODE_EXTRAS, SINK_RENAMED
 
 DECLARED_NODE = {SINK_RENAMED.get(p.name, p.name) for e in NODE_KINDS.values() for p in e.properties} | set(SINK_NODE_EXTRAS)
@@ -127,3 +133,57 @@ def test_a_failed_write_leaves_the_previous_export_intact(seed_build, tmp_path, 
         write_graphml(graph, target)
     assert target.read_text() == "previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.graphml"]
+
+
+FORKED_SET = ("graphml", "json", "html", "gexf", "cyjs", "csv")
+
+
+def test_files_written_in_forked_processes_are_the_same_bytes(seed_build, tmp_path):
+    graph, _, _ = seed_build
+    alone, forked = tmp_path / "alone", tmp_path / "forked"
+    write_exports(graph, alone, FORKED_SET, processes=1)
+    written = write_exports(graph, forked, FORKED_SET, processes=2)
+    assert len(written) == 7  # six formats, csv as two files
+    for path in written:
+        assert path.read_bytes() == (alone / path.name).read_bytes(), path.name
+    assert sorted(path.name for path in forked.iterdir()) == sorted(path.name for path in alone.iterdir())
+
+
+@pytest.mark.parametrize("failure", ["disk full", "killed"])
+def test_a_forked_writer_that_fails_leaves_the_previous_set(seed_build, tmp_path, monkeypatch, failure):
+    """The JSON writer fails in its own process (a full disk, or the OOM killer's SIGKILL) while
+    the GraphML one succeeds in another: one clear error here, and the previous set, whole."""
+    graph, _, _ = seed_build
+    write_exports(graph, tmp_path, ("graphml", "json"), processes=1)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    def failing_writer(graph, path, options):
+        path.write_text("half")
+        if failure == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(node_link_module, "write_node_link", failing_writer)  # the forked processes inherit it
+    parent = os.getpid()
+    with pytest.raises(OutputError) as raised:
+        write_exports(graph, tmp_path, ("graphml", "json"), processes=2)
+    assert os.getpid() == parent
+    expected = "No space left on device" if failure == "disk full" else "a process writing the exports stopped"
+    assert expected in str(raised.value) and "the previous exports are unchanged" in str(raised.value)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
+def test_a_large_build_writes_its_files_in_parallel_with_the_same_bytes(tmp_path, monkeypatch):
+    """Above PARALLEL_EXPORT_EDGES a build forks one process per file (here: any size)."""
+    import kg.build
+    import kg.parallel
+
+    alone, _ = build([SEEDS], tmp_path / "alone", workers=Workers(1), cache_path=None)
+    monkeypatch.setattr(kg.build, "PARALLEL_EXPORT_EDGES", 0)
+    calls = []
+    real = kg.parallel.run_forked
+    monkeypatch.setattr(kg.parallel, "run_forked", lambda tasks, processes: calls.append(processes) or real(tasks, processes))
+    build([SEEDS], tmp_path / "forked", workers=Workers(2), cache_path=None)
+    assert calls == [2]
+    for name in ("graph.graphml", "graph.json", "graph.html", ".kg-papers.jsonl.gz"):
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name

@@ -23,13 +23,18 @@ EXPORT_FILES = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph
 
 def write_exports(graph: nx.MultiDiGraph | None, out_dir: Path, formats: Iterable[str] = EXPORTS,
                   title: str = "kg graph", page=None, options: ExportOptions = ExportOptions(),
-                  extra: Mapping[str, Callable[[Path], object]] | None = None) -> list[Path]:
-    """Write the chosen exports of ``graph`` into ``out_dir``; each file appears atomically.
-    The HTML page shows ``page``, a :class:`kg.export.html.Selection` (default:
-    :func:`kg.export.html.automatic_selection`); ``options`` (lean, min_papers) apply to the
-    other files. ``extra``: more files of the same set, each name with the function that
-    writes it at the path it is given (the build's record of its papers); with no
-    ``formats``, ``graph`` may be None."""
+                  extra: Mapping[str, Callable[[Path], object]] | None = None, processes: int = 1) -> list[Path]:
+    """Write the chosen exports of ``graph`` into ``out_dir``; the set appears at once (every
+    file, or on failure none, replaces the previous one). The HTML page shows ``page``, a
+    :class:`kg.export.html.Selection` (default: :func:`kg.export.html.automatic_selection`);
+    ``options`` (lean, min_papers) apply to the other files. ``extra``: more files of the same
+    set, each name with the function that writes it at the path it is given (the build's record
+    of its papers); with no ``formats``, ``graph`` may be None. ``processes``: how many files
+    are written at once, each in a forked process (:func:`kg.parallel.run_forked`); the bytes
+    do not depend on it."""
+    from concurrent.futures.process import BrokenProcessPool
+    from functools import partial
+
     from kg.export.cyjs import write_cyjs
     from kg.export.gexf import write_gexf
     from kg.export.graphml import write_graphml
@@ -39,35 +44,33 @@ def write_exports(graph: nx.MultiDiGraph | None, out_dir: Path, formats: Iterabl
 
     from kg.errors import OutputError
     from kg.export.files import PENDING, commit_exports, recover_exports, staged_path
+    from kg.parallel import run_forked
 
-    pairs: list[tuple[Path, Path]] = []  # (staged, target) of every file of the set
-
-    def staged(file_name: str) -> Path:
-        """Where a file of the set is written before the whole set is renamed into place."""
-        pairs.append((staged_path(out_dir / file_name), out_dir / file_name))
-        return pairs[-1][0]
-
-    writers: dict[str, Callable[[], object]] = {
-        "graphml": lambda: write_graphml(graph, staged(EXPORT_FILES["graphml"]), options),
-        "json": lambda: write_node_link(graph, staged(EXPORT_FILES["json"]), options),
-        "html": lambda: write_html(page or automatic_selection(graph), staged(EXPORT_FILES["html"]), title=title),
-        "gexf": lambda: write_gexf(graph, staged(EXPORT_FILES["gexf"]), options),
-        "cyjs": lambda: write_cyjs(graph, staged(EXPORT_FILES["cyjs"]), options, title=title),
-        "csv": lambda: write_tables(graph, staged(NODES_FILE), staged(EDGES_FILE), options),
+    writers: dict[str, tuple[tuple[str, ...], Callable[..., object]]] = {
+        "graphml": ((EXPORT_FILES["graphml"],), lambda path: write_graphml(graph, path, options)),
+        "json": ((EXPORT_FILES["json"],), lambda path: write_node_link(graph, path, options)),
+        "html": ((EXPORT_FILES["html"],),
+                 lambda path: write_html(page or automatic_selection(graph), path, title=title)),
+        "gexf": ((EXPORT_FILES["gexf"],), lambda path: write_gexf(graph, path, options)),
+        "cyjs": ((EXPORT_FILES["cyjs"],), lambda path: write_cyjs(graph, path, options, title=title)),
+        "csv": ((NODES_FILE, EDGES_FILE), lambda nodes, edges: write_tables(graph, nodes, edges, options)),
     }
+    chosen = [writers[name] for name in formats] + [((name,), write) for name, write in (extra or {}).items()]
+    # every file is written first under its staged name, and the whole set renamed into place at the end
+    pairs = [(staged_path(out_dir / name), out_dir / name) for names, _ in chosen for name in names]
+    tasks = [partial(write, *(staged_path(out_dir / name) for name in names)) for names, write in chosen]
     recover_exports(out_dir)
     try:
-        for name in formats:
-            writers[name]()
-        for file_name, write in (extra or {}).items():
-            write(staged(file_name))
+        run_forked(tasks, processes)
         commit_exports(out_dir, pairs)
     except BaseException as error:
         if not (out_dir / PENDING).exists():  # a committed set is finished by the next recover_exports
-            for staged_file, _ in pairs:
-                staged_file.unlink(missing_ok=True)
+            recover_exports(out_dir)  # the staged files, and what writers stopped midway left
         if isinstance(error, OSError):
             raise OutputError(f"{out_dir}: cannot write the exports: {error.strerror or error}; "
+                              "the previous exports are unchanged") from error
+        if isinstance(error, BrokenProcessPool):
+            raise OutputError(f"{out_dir}: a process writing the exports stopped (killed, or out of memory?); "
                               "the previous exports are unchanged") from error
         raise
     return [target for _, target in pairs]
