@@ -171,10 +171,15 @@ def edge_weight(relation: str, attrs: dict) -> float:
     return float(attrs[WEIGHT] if relation == RELATED_TO else attrs[MENTION_COUNT])
 
 
+def stored_names(element: Element, options: ExportOptions) -> list[tuple[str, str]]:
+    """(property name, stored name) of each declared property file sinks write: renamed as they
+    store them, without the ones ``options`` leaves out. A writer works them out once an element
+    kind, not once an element."""
+    return [(p.name, SINK_RENAMED.get(p.name, p.name)) for p in element.properties if p.name not in options.omitted]
+
+
 def stored_properties(element: Element, attrs: dict, options: ExportOptions) -> Iterator[tuple[str, object]]:
-    """(stored name, value) of each declared property ``attrs`` has, renamed as file sinks
-    store them, without the ones ``options`` leaves out."""
-    omitted = options.omitted
-    for prop in element.properties:
-        if prop.name in attrs and prop.name not in omitted:
-            yield SINK_RENAMED.get(prop.name, prop.name), attrs[prop.name]
+    """(stored name, value) of each property of :func:`stored_names` ``attrs`` has."""
+    for name, stored in stored_names(element, options):
+        if name in attrs:
+            yield stored, attrs[name]

@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -16,6 +17,15 @@ call: five times faster on the small values (evidence lists, one element) an exp
 millions of."""
 sorted_json_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 """``json.dumps(value, ensure_ascii=False, sort_keys=True)``, likewise."""
+
+
+def write_joined(handle: IO[str], texts: Iterator[str], separator: str = "", chunk: int = 1000) -> None:
+    """Write ``texts`` with ``separator`` between them, ``chunk`` at a time: one write call a
+    thousand elements, and never more than that many in memory."""
+    before = ""
+    while text := separator.join(islice(texts, chunk)):
+        handle.write(before + text)
+        before = separator
 
 
 def _umask() -> int:
