@@ -20,8 +20,8 @@ from typing import IO, Iterator
 import networkx as nx
 
 from kg.assemble import sorted_edges
-from kg.export.display import ExportOptions, edge_weight, node_display, stored_properties, trimmed
-from kg.export.files import atomic_output, sorted_json_text
+from kg.export.display import ExportOptions, edge_weight, node_display, stored_names, trimmed
+from kg.export.files import atomic_output, sorted_json_text, write_joined
 from kg.export.stored import restored_edge, restored_node
 from kg.schema import (
     DIRECTED,
@@ -38,24 +38,24 @@ from kg.schema import (
 )
 
 
+def _stored(attrs: dict, names: list[tuple[str, str]]) -> dict:
+    """The properties of :func:`~kg.export.display.stored_names` ``attrs`` has, by stored name."""
+    return {stored: attrs[name] for name, stored in names if name in attrs}
+
+
 def _nodes(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
     display = node_display(graph)
+    names = {kind: stored_names(element, options) for kind, element in NODE_KINDS.items()}
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
-        props = dict(stored_properties(NODE_KINDS[attrs[KIND]], attrs, options))
-        yield {ID: node, LABELS: list(node_labels(attrs)), **display[node], **props}
+        yield {ID: node, LABELS: list(node_labels(attrs)), **display[node], **_stored(attrs, names[attrs[KIND]])}
 
 
 def _links(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
+    names = {relation: stored_names(element, options) for relation, element in RELATIONS.items()}
     for source, target, relation, attrs in sorted_edges(graph):
         yield {"source": source, "target": target, "key": relation, WEIGHT: edge_weight(relation, attrs),
-               DIRECTED: relation != RELATED_TO, **dict(stored_properties(RELATIONS[relation], attrs, options))}
-
-
-def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
-    """Elements one a line, comma-separated, written as they come."""
-    for number, element in enumerate(elements):
-        handle.write((",\n" if number else "") + sorted_json_text(element))
+               DIRECTED: relation != RELATED_TO, **_stored(attrs, names[relation])}
 
 
 def write_node_link(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = ExportOptions()) -> Path:
@@ -65,9 +65,9 @@ def write_node_link(graph: nx.MultiDiGraph, path: Path, options: ExportOptions =
     header = {DIRECTED: True, "multigraph": True, "graph": {"lean": True} if options.lean else {}}
     with atomic_output(path) as handle:
         handle.write(json.dumps(header)[:-1] + ',\n"nodes": [\n')
-        _write_joined(handle, _nodes(graph, options))
+        write_joined(handle, map(sorted_json_text, _nodes(graph, options)), ",\n")
         handle.write('\n],\n"links": [\n')
-        _write_joined(handle, _links(graph, options))
+        write_joined(handle, map(sorted_json_text, _links(graph, options)), ",\n")
         handle.write("\n]}\n")
     return path
 
