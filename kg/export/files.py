@@ -19,13 +19,12 @@ sorted_json_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 """``json.dumps(value, ensure_ascii=False, sort_keys=True)``, likewise."""
 
 
-def write_joined(handle: IO[str], texts: Iterator[str], separator: str = "", chunk: int = 1000) -> None:
-    """Write ``texts`` with ``separator`` between them, ``chunk`` at a time: one write call a
-    thousand elements, and never more than that many in memory."""
-    before = ""
-    while text := separator.join(islice(texts, chunk)):
-        handle.write(before + text)
-        before = separator
+def batches(items: Iterator, size: int = 1000) -> Iterator[list]:
+    """``items`` in lists of ``size`` (the last shorter): a writer makes one text and one write
+    call a list, and holds no more than that many elements."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 def _umask() -> int:

@@ -15,8 +15,8 @@ per-edge ``directed="false"`` in a directed graph is refused by NetworkX and ign
 different relations to one concept apart instead of merging them.
 
 Key ids are the attribute names (the edge label's is ``edge_label``), so Gephi shows readable
-columns. Edge ids are ``e0``, ``e1`` … in sorted order. Written element by element, so a graph
-of any size is written in the memory of one element. Dates: GraphML has no date type Gephi
+columns. Edge ids are ``e0``, ``e1`` … in sorted order. Written a thousand elements at a time, so a
+graph of any size is written without its XML in memory. Dates: GraphML has no date type Gephi
 reads; ``published`` stays a string (Data Laboratory can merge it into a time interval), and
 the timeline comes with ``graph.gexf``.
 """
@@ -32,7 +32,7 @@ import networkx as nx
 
 from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_names, trimmed
-from kg.export.files import atomic_output, json_text, write_joined
+from kg.export.files import atomic_output, batches, json_text
 from kg.export.stored import restored_edge, restored_node
 from kg.schema import (
     BOOL,
@@ -198,12 +198,13 @@ def _elements(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[str]:
 
 
 def write_graphml_stream(graph: nx.MultiDiGraph, handle: IO[str], options: ExportOptions = ExportOptions()) -> None:
-    """Write ``graph`` as GraphML to a text handle, element by element (no XML tree in memory)."""
+    """Write ``graph`` as GraphML to a text handle, a thousand elements at a time (no XML tree in memory)."""
     handle.write(_HEADER)
     for key_id, domain, name, kind in _keys():
         handle.write(f'  <key id="{key_id}" for="{domain}" attr.name="{name}" attr.type="{kind}" />\n')
     handle.write('  <graph edgedefault="directed">\n')
-    write_joined(handle, _elements(trimmed(graph, options), options))
+    for batch in batches(_elements(trimmed(graph, options), options)):
+        handle.write("".join(batch))
     handle.write("  </graph>\n</graphml>\n")
 
 
