@@ -21,7 +21,7 @@ import networkx as nx
 
 from kg.assemble import sorted_edges
 from kg.export.display import ExportOptions, edge_weight, node_display, stored_names, trimmed
-from kg.export.files import atomic_output, sorted_json_text, write_joined
+from kg.export.files import atomic_output, batches, sorted_json_text
 from kg.export.stored import restored_edge, restored_node
 from kg.schema import (
     DIRECTED,
@@ -58,16 +58,46 @@ def _links(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[dict]:
                DIRECTED: relation != RELATED_TO, **_stored(attrs, names[relation])}
 
 
+_BETWEEN = '}, {"'
+_BETWEEN_LINES = '},\n{"'
+
+
+def _joined_lines(elements: list[dict]) -> str:
+    r"""The elements' sorted JSON, one a line, comma-separated, made with one encoder call: the
+    list's JSON with its ``", "`` between elements made ``",\n"``.
+
+    Between two elements the list's JSON has ``}, {"``; anywhere else only where a string ends
+    in ``}, {`` (a ``"`` inside a string is ``\"``) or an element holds a dict. So when it has
+    exactly one fewer than the elements, those are the boundaries; else each element is encoded
+    alone.
+
+    >>> _joined_lines([{"b": 1, "a": "x"}, {"a": [2]}])
+    '{"a": "x", "b": 1},\n{"a": [2]}'
+    >>> _joined_lines([{"b": 1, "a": "x"}, {"a": ["}, {"]}])
+    '{"a": "x", "b": 1},\n{"a": ["}, {"]}'
+    """
+    text = sorted_json_text(elements)[1:-1]
+    if text.count(_BETWEEN) == len(elements) - 1:
+        return text.replace(_BETWEEN, _BETWEEN_LINES)
+    return ",\n".join(map(sorted_json_text, elements))
+
+
+def _write_joined(handle: IO[str], elements: Iterator[dict]) -> None:
+    """Elements one a line, comma-separated, written a thousand at a time."""
+    for number, batch in enumerate(batches(elements)):
+        handle.write((",\n" if number else "") + _joined_lines(batch))
+
+
 def write_node_link(graph: nx.MultiDiGraph, path: Path, options: ExportOptions = ExportOptions()) -> Path:
     """Write ``graph`` as node-link JSON to ``path`` atomically (UTF-8, one line per element),
-    element by element, so the document is never whole in memory."""
+    a thousand elements at a time, so the document is never whole in memory."""
     graph = trimmed(graph, options)
     header = {DIRECTED: True, "multigraph": True, "graph": {"lean": True} if options.lean else {}}
     with atomic_output(path) as handle:
         handle.write(json.dumps(header)[:-1] + ',\n"nodes": [\n')
-        write_joined(handle, map(sorted_json_text, _nodes(graph, options)), ",\n")
+        _write_joined(handle, _nodes(graph, options))
         handle.write('\n],\n"links": [\n')
-        write_joined(handle, map(sorted_json_text, _links(graph, options)), ",\n")
+        _write_joined(handle, _links(graph, options))
         handle.write("\n]}\n")
     return path
 
