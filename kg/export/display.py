@@ -114,9 +114,9 @@ def trimmed(graph: nx.MultiDiGraph, options: ExportOptions) -> nx.MultiDiGraph:
     """``graph`` without the concepts in fewer than ``options.min_papers`` papers (a view, no copy)."""
     if options.min_papers <= 1:
         return graph
-    nodes = graph.nodes
-    return nx.subgraph_view(graph, filter_node=lambda node: nodes[node][KIND] != CONCEPT.name
-                            or nodes[node][PAPER_COUNT] >= options.min_papers)
+    kept = {node for node, attrs in graph.nodes(data=True)
+            if attrs[KIND] != CONCEPT.name or attrs[PAPER_COUNT] >= options.min_papers}
+    return nx.subgraph_view(graph, filter_node=kept.__contains__)  # a set's test: it runs for every edge a writer looks at
 
 
 def date_interval(published: str) -> tuple[str, str]:
