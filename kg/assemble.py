@@ -236,6 +236,7 @@ def sorted_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]
     without sorting the whole edge list at once (one node's out-edges at a time)."""
     by_node, by_relation_and_target = itemgetter(0), itemgetter(0, 1)
     for source, targets in sorted(graph.adjacency(), key=by_node):
-        out = [(relation, target, attrs) for target, by_relation in targets.items() for relation, attrs in by_relation.items()]
+        out = [(relation, target, attrs)
+               for target, by_relation in targets.items() for relation, attrs in by_relation.items()]
         for relation, target, attrs in sorted(out, key=by_relation_and_target):
             yield source, target, relation, attrs

@@ -116,7 +116,8 @@ def trimmed(graph: nx.MultiDiGraph, options: ExportOptions) -> nx.MultiDiGraph:
         return graph
     kept = {node for node, attrs in graph.nodes(data=True)
             if attrs[KIND] != CONCEPT.name or attrs[PAPER_COUNT] >= options.min_papers}
-    return nx.subgraph_view(graph, filter_node=kept.__contains__)  # a set's test: it runs for every edge a writer looks at
+    # a set's test: the filter runs for every edge a writer looks at
+    return nx.subgraph_view(graph, filter_node=kept.__contains__)
 
 
 def date_interval(published: str) -> tuple[str, str]:

@@ -24,8 +24,8 @@ the timeline comes with ``graph.gexf``.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from json.encoder import encode_basestring
+from pathlib import Path
 from typing import IO, Callable, Iterator
 
 import networkx as nx
@@ -130,7 +130,8 @@ def _json_ints(values: list[int]) -> str:
 
 
 _BOOLEAN_TEXT = {True: "true", False: "false"}
-_TYPE_TEXT: dict[str, Callable[[object], str]] = {STR_LIST: _json_strings, INT_LIST: _json_ints, BOOL: _BOOLEAN_TEXT.__getitem__}
+_TYPE_TEXT: dict[str, Callable[[object], str]] = {
+    STR_LIST: _json_strings, INT_LIST: _json_ints, BOOL: _BOOLEAN_TEXT.__getitem__}
 """:func:`attribute_text` of a value of each declared type, picked once a property instead of
 tested on every value: the lists as :func:`~kg.export.files.json_text` writes them (``", "``
 between items) in half its time on the short lists evidence holds; the rest ``str``."""
@@ -149,13 +150,16 @@ class _Columns:
 
     def written(self, attrs: dict) -> tuple[tuple[str, ...], list[str]]:
         """The key ids and texts of the properties ``attrs`` has."""
-        columns = self.columns if attrs.keys() >= self.names else [column for column in self.columns if column[1] in attrs]
+        columns = self.columns
+        if not attrs.keys() >= self.names:
+            columns = [column for column in columns if column[1] in attrs]
         keys = self.keys if columns is self.columns else tuple(key for key, _, _ in columns)
         return keys, [text(attrs[name]) for _, name, text in columns]
 
 
 @lru_cache(maxsize=None)
 def _data_template(keys: tuple[str, ...]) -> str:
+    """The ``<data>`` lines of these keys, a ``{}`` for each text (a few key lists a write)."""
     return "".join(f'      <data key="{key}">{{}}</data>\n' for key in keys)
 
 
@@ -170,7 +174,8 @@ def _data(keys: tuple[str, ...], texts: list[str]) -> str:
 
 def _node_xml(node: str, xml_id: str, attrs: dict, shown: dict, columns: _Columns) -> str:
     keys, texts = columns.written(attrs)
-    data = _data((LABELS, NAME, *shown, *keys), [":" + ":".join(node_labels(attrs)), node, *map(str, shown.values()), *texts])
+    extras = [":" + ":".join(node_labels(attrs)), node, *map(str, shown.values())]
+    data = _data((LABELS, NAME, *shown, *keys), extras + texts)
     return f'    <node id="{xml_id}">\n{data}    </node>\n'
 
 
@@ -187,7 +192,8 @@ def _elements(graph: nx.MultiDiGraph, options: ExportOptions) -> Iterator[str]:
     display = node_display(graph)
     node_columns = {kind: _Columns(element, options, {}) for kind, element in NODE_KINDS.items()}
     # an edge's weight is written once, as the extra
-    edge_columns = {relation: _Columns(element, options, _EDGE_KEY_IDS, extras=(WEIGHT,)) for relation, element in RELATIONS.items()}
+    edge_columns = {relation: _Columns(element, options, _EDGE_KEY_IDS, extras=(WEIGHT,))
+                    for relation, element in RELATIONS.items()}
     xml_ids = {}
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
