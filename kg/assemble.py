@@ -21,7 +21,7 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Iterable, Iterator, Mapping
 
 import networkx as nx
@@ -234,8 +234,9 @@ def _top_neighbours(i: int, columns: np.ndarray, weights: np.ndarray, links: Lin
 def sorted_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]:
     """Every edge as (source, target, relation, attributes), sorted by source, relation, target,
     without sorting the whole edge list at once (one node's out-edges at a time)."""
-    adjacency = graph.adj
-    for source in sorted(graph.nodes):
-        out = sorted((relation, target) for target, by_key in adjacency[source].items() for relation in by_key)
-        for relation, target in out:
-            yield source, target, relation, adjacency[source][target][relation]
+    by_node, by_relation_and_target = itemgetter(0), itemgetter(0, 1)
+    for source, targets in sorted(graph.adjacency(), key=by_node):
+        out = [(relation, target, attrs)
+               for target, by_relation in targets.items() for relation, attrs in by_relation.items()]
+        for relation, target, attrs in sorted(out, key=by_relation_and_target):
+            yield source, target, relation, attrs

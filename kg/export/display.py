@@ -114,9 +114,10 @@ def trimmed(graph: nx.MultiDiGraph, options: ExportOptions) -> nx.MultiDiGraph:
     """``graph`` without the concepts in fewer than ``options.min_papers`` papers (a view, no copy)."""
     if options.min_papers <= 1:
         return graph
-    nodes = graph.nodes
-    return nx.subgraph_view(graph, filter_node=lambda node: nodes[node][KIND] != CONCEPT.name
-                            or nodes[node][PAPER_COUNT] >= options.min_papers)
+    kept = {node for node, attrs in graph.nodes(data=True)
+            if attrs[KIND] != CONCEPT.name or attrs[PAPER_COUNT] >= options.min_papers}
+    # a set's test: the filter runs for every edge a writer looks at
+    return nx.subgraph_view(graph, filter_node=kept.__contains__)
 
 
 def date_interval(published: str) -> tuple[str, str]:
@@ -171,10 +172,15 @@ def edge_weight(relation: str, attrs: dict) -> float:
     return float(attrs[WEIGHT] if relation == RELATED_TO else attrs[MENTION_COUNT])
 
 
+def stored_names(element: Element, options: ExportOptions) -> list[tuple[str, str]]:
+    """(property name, stored name) of each declared property file sinks write: renamed as they
+    store them, without the ones ``options`` leaves out. A writer works them out once an element
+    kind, not once an element."""
+    return [(p.name, SINK_RENAMED.get(p.name, p.name)) for p in element.properties if p.name not in options.omitted]
+
+
 def stored_properties(element: Element, attrs: dict, options: ExportOptions) -> Iterator[tuple[str, object]]:
-    """(stored name, value) of each declared property ``attrs`` has, renamed as file sinks
-    store them, without the ones ``options`` leaves out."""
-    omitted = options.omitted
-    for prop in element.properties:
-        if prop.name in attrs and prop.name not in omitted:
-            yield SINK_RENAMED.get(prop.name, prop.name), attrs[prop.name]
+    """(stored name, value) of each property of :func:`stored_names` ``attrs`` has."""
+    for name, stored in stored_names(element, options):
+        if name in attrs:
+            yield stored, attrs[name]

@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -16,6 +17,14 @@ call: five times faster on the small values (evidence lists, one element) an exp
 millions of."""
 sorted_json_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 """``json.dumps(value, ensure_ascii=False, sort_keys=True)``, likewise."""
+
+
+def batches(items: Iterator, size: int = 1000) -> Iterator[list]:
+    """``items`` in lists of ``size`` (the last shorter): a writer makes one text and one write
+    call a list, and holds no more than that many elements."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 def _umask() -> int:
