@@ -310,11 +310,12 @@ def test_a_curation_file_gone_since_the_build_is_one_line_and_exit_1(tmp_path):
     assert exports(out) == before
 
 
-def test_a_stored_draft_comes_back_equal_with_every_field():
-    """A cached draft is the draft: every field survives the cache's JSON, so a field added to
-    Draft later cannot be dropped on the way (the cached build would differ from a fresh one)."""
+def test_a_stored_draft_comes_back_equal_with_every_field(tmp_path):
+    """A cached draft is the draft: every field survives the cache, so a field added to Draft
+    later cannot be dropped on the way (the cached build would differ from a fresh one)."""
     from dataclasses import fields
 
+    from kg.extract.cache import SpotCache
     from kg.extract.resolve.resolver import Draft
 
     sample = {"paper_id": "p", "field": "abstract", "start": 3, "end": 7, "text": "BERT", "key": "bert",
@@ -322,4 +323,7 @@ def test_a_stored_draft_comes_back_equal_with_every_field():
               "cues": [(1, -3, "USES", "before", "use")]}
     values = {f.name: sample.get(f.name, True) for f in fields(Draft)}  # the flags all set
     draft = Draft(**values)
-    assert Draft.from_row(json.loads(json.dumps(draft.to_row())), "p") == draft
+    with SpotCache(tmp_path / "cache.sqlite", "rules") as cache:
+        cache.put_drafts("resolver", "forms", [("k", ("long form",), [draft.to_row()])])
+        assert [Draft.from_row(row, "p") for row in cache.drafts("k")] == [draft]
+        assert [[Draft.from_row(row, "p") for row in rows] for rows in cache.drafts_of(["k", "k"])] == [[draft]] * 2

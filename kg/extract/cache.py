@@ -25,6 +25,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
 import zlib
@@ -84,7 +85,7 @@ def long_forms_digest(long_forms: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(long_forms).encode()).hexdigest()[:16]
 
 
-BROKEN_RECORD = (zlib.error, ValueError, KeyError, TypeError, AttributeError)
+BROKEN_RECORD = (zlib.error, ValueError, KeyError, TypeError, AttributeError, EOFError)
 """What decoding a damaged stored record raises."""
 
 
@@ -230,11 +231,21 @@ class SpotCache:
         return found
 
     def drafts(self, key: str) -> list:
-        """The stored drafts of ``key``: :meth:`put_drafts`'s rows, decoded from JSON."""
+        """The stored drafts of ``key``: :meth:`put_drafts`'s rows."""
         row = self.connection.execute("SELECT record FROM drafted WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        return json.loads(zlib.decompress(row[0]))
+        return _decoded_drafts(row[0])
+
+    def drafts_of(self, keys: Sequence[str]) -> Iterator[list]:
+        """The stored drafts of each key, in the keys' order (a batch of keys a query)."""
+        for batch in shards_of(keys, _LOOKUP_BATCH):
+            marks = ",".join("?" * len(batch))
+            found = dict(self.connection.execute(f"SELECT key, record FROM drafted WHERE key IN ({marks})", batch))
+            for key in batch:
+                if key not in found:
+                    raise KeyError(key)
+                yield _decoded_drafts(found[key])
 
     def long_forms(self, digest: str) -> frozenset[str]:
         """The corpus's long forms stored under ``digest`` (:meth:`put_drafts`)."""
@@ -258,7 +269,7 @@ class SpotCache:
             self.connection.executemany(
                 "INSERT OR REPLACE INTO drafted (key, fingerprint, defines, long_forms, record) VALUES (?, ?, ?, ?, ?)",
                 ((key, fingerprint, json.dumps(defines, ensure_ascii=False), digest,
-                  zlib.compress(json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode(), 1))
+                  zlib.compress(marshal.dumps(rows), 1))
                  for key, defines, rows in drafted))
 
     def confirm_drafts(self, digest: str, keys: Iterable[str]) -> None:
@@ -276,6 +287,13 @@ class SpotCache:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _decoded_drafts(record: bytes) -> list:
+    """Stored drafts' rows: marshal (tuples and lists of str, int and bool come back as they
+    went in: with ``Draft(*row)`` half the time of JSON and rebuilding tuples), zlib-compressed,
+    whose checksum turns a damaged record into a ``zlib.error`` before marshal reads it."""
+    return marshal.loads(zlib.decompress(record))
 
 
 def open_spot_cache(path: Path, fingerprint: str) -> tuple[SpotCache, str | None]:

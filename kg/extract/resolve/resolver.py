@@ -137,19 +137,14 @@ class Draft:
     background: bool = False  # an abstract sentence before the first that speaks for the authors
     topic: bool = False  # in the phrase that opens the abstract: what its first sentence is about
 
-    def to_row(self) -> list:
+    def to_row(self) -> tuple:
         """The draft as stored in the cache (:mod:`kg.extract.cache`): every field but its paper id."""
-        return [getattr(self, name) for name in _DRAFT_ROW]
+        return tuple(getattr(self, name) for name in _DRAFT_ROW)
 
     @classmethod
-    def from_row(cls, row: list, paper_id: str) -> "Draft":
-        """:meth:`to_row`'s output (JSON-decoded: tuples came back as lists), for ``paper_id``."""
-        values = dict(zip(_DRAFT_ROW, row, strict=True))
-        values["votes"] = [tuple(vote) for vote in values["votes"]]
-        values["sentence"] = tuple(values["sentence"])
-        values["cues"] = [tuple(cue) for cue in values["cues"]]
-        return cls(paper_id=paper_id, **values)
-
+    def from_row(cls, row: tuple, paper_id: str) -> "Draft":
+        """:meth:`to_row`'s output, for ``paper_id`` (a row of the wrong length raises TypeError)."""
+        return cls(paper_id, *row)
 
 
 _DRAFT_ROW = tuple(f.name for f in fields(Draft) if f.name != "paper_id")
