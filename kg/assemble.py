@@ -193,13 +193,13 @@ def related_pairs(paper_concepts: Mapping[str, set[str]], paper_total: int,
                                          block.data[block.indptr[offset] : block.indptr[offset + 1]], links)
             kept.update((min(i, j), max(i, j)) for j in neighbours)
 
+    weight_of = {key: float(idf[j]) for key, j in column.items()}
+    linked = [paper_concepts[paper_id] & weight_of.keys() for paper_id in paper_ids]  # the linking concepts of each
+    order = {key: rank for rank, key in enumerate(sorted(linking, key=lambda key: (-weight_of[key], key)))}
     pairs = []
     for i, j in sorted(kept):
-        a, b = paper_ids[i], paper_ids[j]
-        shared = sorted(paper_concepts[a] & paper_concepts[b] & column.keys(),
-                        key=lambda key: (-idf[column[key]], key))
-        weight = round(sum(float(idf[column[key]]) for key in shared), 6)
-        pairs.append((a, b, weight, shared))
+        shared = sorted(linked[i] & linked[j], key=order.__getitem__)  # heaviest first, ties by key
+        pairs.append((paper_ids[i], paper_ids[j], round(sum(weight_of[key] for key in shared), 6), shared))
     return pairs
 
 
