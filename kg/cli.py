@@ -103,8 +103,9 @@ def file_options(function):
 def _run_options(function):
     """``--strict``, ``--quiet`` and ``--jobs``: how kg build and kg update run."""
     function = click.option("--jobs", "-j", type=click.IntRange(1), default=None,
-                            help="Processes extracting in parallel (default: all cores; an input of one shard of "
-                                 "work, kg.extract.run.SHARD_SIZE papers, runs in this process). The output does "
+                            help="Processes extracting in parallel, and writing a large graph's files at once, one "
+                                 "a file (default: all cores; an input of one shard of work, "
+                                 "kg.extract.run.SHARD_SIZE papers, runs in this process). The output does "
                                  "not depend on it.")(function)
     function = click.option("--quiet", "-q", is_flag=True,
                             help="No progress bar, no per-record messages; only the summary.")(function)
