@@ -15,6 +15,7 @@ order, so the output never depends on which worker finished first. Any executor 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import time
 from collections import deque
@@ -99,42 +100,72 @@ def shards_of(items: Sequence[S], size: int) -> Iterator[Sequence[S]]:
         yield items[start : start + size]
 
 
-_FORKED_TASKS: Sequence[Callable[[], object]] = ()
-"""The tasks of the running :func:`run_forked`: forked processes inherit them, so a task may be
-any closure (nothing is pickled but its number and its error)."""
+class ForkedTaskDied(RuntimeError):
+    """A process of :func:`run_forked` ended without finishing its task (killed: the OOM killer, ``kill -9``)."""
 
 
 def run_forked(tasks: Sequence[Callable[[], object]], processes: int) -> None:
-    """Run every task, on up to ``processes`` forked copies of this process, each task in one
-    of them, in the list's order (put the longest first); return when all are done, or raise
-    the error of the first task that failed (the tasks not started are cancelled). With one
-    process or task, or where processes cannot be forked, they run here one after another.
+    """Run every task, each in a forked copy of this process, up to ``processes`` at once, in
+    the list's order (put the longest first); return when all are done. The first failure
+    stops the rest (their processes are terminated) and is raised here: the task's own error,
+    or :class:`ForkedTaskDied`; so is Ctrl-C, which the forked copies leave to this process.
+    With one process or task, or where processes cannot be forked, the tasks run here one
+    after another.
 
-    A forked copy shares this process's memory until either writes to it, so the tasks read
-    a graph of any size without copying or pickling it.
+    A forked copy shares this process's memory until either writes to it, so a task may be any
+    closure and read a graph of any size: nothing is pickled but a task's error.
     """
-    global _FORKED_TASKS
     if processes <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for task in tasks:
             task()
         return
-    _FORKED_TASKS = tasks
+    context = multiprocessing.get_context("fork")
+    waiting = list(enumerate(tasks))
+    running: dict[int, tuple[multiprocessing.Process, object]] = {}  # sentinel: (process, its end of the pipe)
     try:
-        with ProcessPoolExecutor(max_workers=min(processes, len(tasks)), mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(_run_forked_task, number) for number in range(len(tasks))]
-            try:
-                for future in futures:
-                    future.result()
-            except BaseException:
-                pool.shutdown(cancel_futures=True)
-                raise
+        while waiting or running:
+            while waiting and len(running) < processes:
+                number, task = waiting.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_forked_task, args=(task, sender, os.getpid()),
+                                          name=f"kg-task-{number}", daemon=True)
+                process.start()
+                sender.close()
+                running[process.sentinel] = (process, receiver)
+            for sentinel in multiprocessing.connection.wait(list(running)):
+                process, receiver = running.pop(sentinel)
+                process.join()
+                try:
+                    error = receiver.recv()
+                except EOFError:  # it ended before it could say how its task went
+                    error = ForkedTaskDied(f"{process.name} ended with status {process.exitcode}")
+                receiver.close()
+                if error is not None:
+                    raise error
     finally:
-        _FORKED_TASKS = ()
+        for process, receiver in running.values():
+            process.terminate()
+            process.join()
+            receiver.close()
 
 
-def _run_forked_task(number: int) -> None:
-    _FORKED_TASKS[number]()
+def _forked_task(task: Callable[[], object], sender, parent: int) -> None:
+    """In a forked copy: run ``task`` and send None, or its error, to the parent. Ctrl-C is the
+    parent's to handle (it terminates this process), and a parent that is gone ends it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
+    try:
+        task()
+        outcome = None
+    except BaseException as error:  # sent as it is, so the parent raises what a task here would have
+        outcome = error
+    try:
+        sender.send(outcome)
+    except Exception:  # an error that cannot be pickled: its text
+        sender.send(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
+    sender.close()
 
 
 @contextmanager

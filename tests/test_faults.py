@@ -231,3 +231,42 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
     code, _, stderr = finished(process)
     assert (code, stderr) == (130, "kg: error: interrupted\n")
     assert not (out / "graph.json").exists() and leftovers(out) == []
+
+
+FORKED_WAITERS = """
+import sys, threading
+from pathlib import Path
+from kg.parallel import run_forked
+
+def waiter(number):
+    def task():
+        Path(sys.argv[1], str(number)).write_text(str(__import__("os").getpid()))
+        threading.Event().wait()  # until the process is stopped
+    return task
+
+try:
+    run_forked([waiter(0), waiter(1)], 2)
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "kill -9"])
+def test_forked_writers_end_with_the_process_that_forked_them(tmp_path, stop):
+    """kg.parallel.run_forked (the exports of a large graph): Ctrl-C reaches this process alone
+    as it is handled (the forked tasks ignore it and are terminated), and a parent killed by
+    SIGKILL takes its forked tasks with it; no process is left and no traceback is printed."""
+    process = subprocess.Popen([sys.executable, "-c", FORKED_WAITERS, str(tmp_path)], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_as_in_a_terminal,
+                               start_new_session=True)
+    assert wait_for(lambda: all((tmp_path / str(n)).is_file() and (tmp_path / str(n)).read_text()
+                                for n in range(2)) or process.poll() is not None)
+    forked = [int((tmp_path / str(n)).read_text()) for n in range(2)]
+    if stop == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole foreground group
+        stdout, stderr = process.communicate(timeout=60)
+        assert (process.returncode, stdout, stderr) == (0, "interrupted\n", "")
+    else:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    assert wait_for(lambda: not any(_alive(pid) for pid in forked), deadline=15, interval=0.05), forked

@@ -32,7 +32,6 @@ def write_exports(graph: nx.MultiDiGraph | None, out_dir: Path, formats: Iterabl
     of its papers); with no ``formats``, ``graph`` may be None. ``processes``: how many files
     are written at once, each in a forked process (:func:`kg.parallel.run_forked`); the bytes
     do not depend on it."""
-    from concurrent.futures.process import BrokenProcessPool
     from functools import partial
 
     from kg.export.cyjs import write_cyjs
@@ -44,7 +43,7 @@ def write_exports(graph: nx.MultiDiGraph | None, out_dir: Path, formats: Iterabl
 
     from kg.errors import OutputError
     from kg.export.files import PENDING, commit_exports, recover_exports, staged_path
-    from kg.parallel import run_forked
+    from kg.parallel import ForkedTaskDied, run_forked
 
     writers: dict[str, tuple[tuple[str, ...], Callable[..., object]]] = {
         "graphml": ((EXPORT_FILES["graphml"],), lambda path: write_graphml(graph, path, options)),
@@ -69,7 +68,7 @@ def write_exports(graph: nx.MultiDiGraph | None, out_dir: Path, formats: Iterabl
         if isinstance(error, OSError):
             raise OutputError(f"{out_dir}: cannot write the exports: {error.strerror or error}; "
                               "the previous exports are unchanged") from error
-        if isinstance(error, BrokenProcessPool):
+        if isinstance(error, ForkedTaskDied):
             raise OutputError(f"{out_dir}: a process writing the exports stopped (killed, or out of memory?); "
                               "the previous exports are unchanged") from error
         raise
