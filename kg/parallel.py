@@ -1,6 +1,7 @@
-"""Where per-paper work runs: in this process, in local worker processes, or on a Dask cluster.
+"""Where per-paper work runs: in this process, in local worker processes, or on a Dask cluster;
+and the few whole tasks run side by side on this machine (:func:`run_forked`: the exports).
 
-Everything parallel in a build goes through :func:`map_papers`, which applies a function to
+All per-paper work in a build goes through :func:`map_papers`, which applies a function to
 shards of papers through a ``concurrent.futures.Executor`` and yields the results in shard
 order, so the output never depends on which worker finished first. Any executor works:
 
