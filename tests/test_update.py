@@ -172,9 +172,24 @@ def test_an_update_after_a_curation_edit_equals_a_full_build_with_the_new_curati
     result = updated(out)
     assert "update: 4 papers built before; added 0, changed 0, removed 0" in result.stdout
     assert "extraction: 0 papers extracted, 4 from the cache" in result.stdout
-    assert "resolution: 4 papers drafted, 0 from the cache" in result.stdout  # a curation is stage 2's data
+    # merges, renames, drops and retypes act in the corpus pass: every paper's drafts stay valid
+    assert "resolution: 0 papers drafted, 4 from the cache" in result.stdout
     assert exports(out) != before
     assert exports(out) == full_build(tmp_path / "full", papers, options=("--curation", str(curation)))
+
+
+def test_an_update_after_an_alias_edit_drafts_again_and_equals_a_full_build(tmp_path):
+    """An alias is looked for in every paper's text: adding one drafts every paper again."""
+    papers = write_papers(tmp_path / "papers.jsonl", *OLD, *NEW)
+    curation = tmp_path / "curation.yaml"
+    curation.write_text("rename: {llama: LLaMA-1}\n")
+    out = built(tmp_path / "out", papers, options=("--curation", str(curation)))
+    before = exports(out)
+    curation.write_text("rename: {llama: LLaMA-1}\naliases: {LoRA: [adapters]}\n")
+    result = updated(out)
+    assert "resolution: 4 papers drafted, 0 from the cache" in result.stdout
+    assert exports(out) == full_build(tmp_path / "full", papers, options=("--curation", str(curation)))
+    assert exports(out) != before  # the alias is in a paper's text
 
 
 # --- a killed update --------------------------------------------------------------------------

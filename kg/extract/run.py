@@ -181,8 +181,9 @@ def draft_papers(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, 
 
 def draft_fingerprint(resolver: Resolver) -> str:
     """What a paper's stored drafts depend on besides its stage-1 record and the corpus's long
-    forms: the resolver's data files and curation, and the code that drafts."""
-    return f"{resolver.fingerprint}-{code_fingerprint(*_DRAFT_CODE)}"
+    forms: the resolver's data files and curation aliases (:attr:`Resolver.drafting_fingerprint`),
+    and the code that drafts."""
+    return f"{resolver.drafting_fingerprint}-{code_fingerprint(*_DRAFT_CODE)}"
 
 
 def draft_corpus(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, weights: dict[str, int],

@@ -10,6 +10,7 @@ mentions), a display name and aliases, and each mention its relation to its pape
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -385,6 +386,15 @@ class Resolver:
     def fingerprint(self) -> str:
         curation = self.curation.fingerprint if self.curation else ""
         return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}-{curation}"
+
+    @property
+    def drafting_fingerprint(self) -> str:
+        """What :meth:`draft_paper` reads of the data: the lexicon, the corpus settings and, of
+        the curation, only the alias surfaces it looks for (its merges, renames, drops and
+        retypes act in the corpus pass, so editing them leaves every paper's drafts valid)."""
+        aliases = hashlib.sha256("\0".join(self.curation.alias_surfaces()).encode()).hexdigest()[:16] \
+            if self.curation else ""
+        return f"{self.lexicon.fingerprint}-{self.settings.fingerprint}-{aliases}"
 
     # --- pass A: one paper ------------------------------------------------------------------
 
