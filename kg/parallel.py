@@ -122,7 +122,7 @@ def run_forked(tasks: Sequence[Callable[[], object]], processes: int) -> None:
         return
     context = multiprocessing.get_context("fork")
     waiting = list(enumerate(tasks))
-    running: dict[int, tuple[multiprocessing.Process, object]] = {}  # sentinel: (process, its end of the pipe)
+    running = {}  # the parent's end of each running task's pipe: its process
     try:
         while waiting or running:
             while waiting and len(running) < processes:
@@ -132,19 +132,21 @@ def run_forked(tasks: Sequence[Callable[[], object]], processes: int) -> None:
                                           name=f"kg-task-{number}", daemon=True)
                 process.start()
                 sender.close()
-                running[process.sentinel] = (process, receiver)
-            for sentinel in multiprocessing.connection.wait(list(running)):
-                process, receiver = running.pop(sentinel)
-                process.join()
+                running[receiver] = process
+            # a pipe is readable when its task has said how it went, or its process has ended
+            for receiver in multiprocessing.connection.wait(list(running)):
+                process = running.pop(receiver)
                 try:
                     error = receiver.recv()
                 except EOFError:  # it ended before it could say how its task went
+                    process.join()
                     error = ForkedTaskDied(f"{process.name} ended with status {process.exitcode}")
                 receiver.close()
+                process.join()
                 if error is not None:
                     raise error
     finally:
-        for process, receiver in running.values():
+        for receiver, process in running.items():
             process.terminate()
             process.join()
             receiver.close()

@@ -270,3 +270,21 @@ def test_forked_writers_end_with_the_process_that_forked_them(tmp_path, stop):
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
     assert wait_for(lambda: not any(_alive(pid) for pid in forked), deadline=15, interval=0.05), forked
+
+
+def test_a_forked_tasks_error_of_any_size_reaches_the_caller():
+    """An error larger than a pipe's buffer (64 KiB) comes back whole: the caller reads each
+    task's pipe before it waits for the process to end (the other order never returns)."""
+    script = """
+from kg.parallel import run_forked
+
+def fails():
+    raise ValueError("x" * 300_000)
+
+try:
+    run_forked([fails, lambda: None], 2)
+except ValueError as error:
+    print(len(str(error)))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "300000\n", "")
