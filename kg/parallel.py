@@ -106,8 +106,10 @@ class ForkedTaskDied(RuntimeError):
 
 
 def run_forked(tasks: Sequence[Callable[[], object]], processes: int) -> None:
-    """Run every task, each in a forked copy of this process, up to ``processes`` at once, in
-    the list's order (put the longest first); return when all are done. The first failure
+    """Run every task, up to ``processes`` at once: the first here, each other one in a forked
+    copy of this process, in the list's order (put the longest first: a forked copy's memory is
+    its own as soon as it touches it, so the copies should be the short tasks); return when all
+    are done. The first failure
     stops the rest (their processes are terminated) and is raised here: the task's own error,
     or :class:`ForkedTaskDied`; so is Ctrl-C, which the forked copies leave to this process.
     With one process or task, or where processes cannot be forked, the tasks run here one
@@ -121,11 +123,11 @@ def run_forked(tasks: Sequence[Callable[[], object]], processes: int) -> None:
             task()
         return
     context = multiprocessing.get_context("fork")
-    waiting = list(enumerate(tasks))
+    here, *waiting = enumerate(tasks)
     running = {}  # the parent's end of each running task's pipe: its process
     try:
-        while waiting or running:
-            while waiting and len(running) < processes:
+        while waiting or running or here:
+            while waiting and len(running) < processes - 1:
                 number, task = waiting.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_forked_task, args=(task, sender, os.getpid()),
@@ -133,6 +135,9 @@ def run_forked(tasks: Sequence[Callable[[], object]], processes: int) -> None:
                 process.start()
                 sender.close()
                 running[receiver] = process
+            if here:  # the first task runs here, beside the forked ones (one copy of memory fewer)
+                here[1]()
+                here = None
             # a pipe is readable when its task has said how it went, or its process has ended
             for receiver in multiprocessing.connection.wait(list(running)):
                 process = running.pop(receiver)

@@ -253,9 +253,10 @@ except KeyboardInterrupt:
 
 @pytest.mark.parametrize("stop", ["ctrl-c", "kill -9"])
 def test_forked_writers_end_with_the_process_that_forked_them(tmp_path, stop):
-    """kg.parallel.run_forked (the exports of a large graph): Ctrl-C reaches this process alone
-    as it is handled (the forked tasks ignore it and are terminated), and a parent killed by
-    SIGKILL takes its forked tasks with it; no process is left and no traceback is printed."""
+    """kg.parallel.run_forked (the exports of a large graph; the first task in the caller, the
+    second forked): Ctrl-C is handled by the caller alone (the forked task ignores it and is
+    terminated), and a caller killed by SIGKILL takes its forked task with it; no process is
+    left and no traceback is printed."""
     process = subprocess.Popen([sys.executable, "-c", FORKED_WAITERS, str(tmp_path)], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_as_in_a_terminal,
                                start_new_session=True)
@@ -282,7 +283,7 @@ def fails():
     raise ValueError("x" * 300_000)
 
 try:
-    run_forked([fails, lambda: None], 2)
+    run_forked([lambda: None, fails], 2)  # the first task runs in the caller, the second forked
 except ValueError as error:
     print(len(str(error)))
 """
