@@ -289,3 +289,25 @@ except ValueError as error:
 """
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout, result.stderr) == (0, "300000\n", "")
+
+
+def test_a_failed_task_stops_the_forked_ones_before_the_error_is_raised(tmp_path):
+    """The caller goes on after run_forked raises (kg.export turns the error into one line and
+    cleans up): by then no forked task may still be running or writing."""
+    import threading
+
+    from kg.parallel import run_forked
+
+    marker = tmp_path / "forked"
+
+    def waits_forever():
+        marker.write_text(str(os.getpid()))
+        threading.Event().wait()
+
+    def fails_once_the_other_runs():
+        assert wait_for(lambda: marker.is_file() and marker.read_text())
+        raise ValueError("the first task failed")
+
+    with pytest.raises(ValueError, match="the first task failed"):
+        run_forked([fails_once_the_other_runs, waits_forever], 2)
+    assert not _alive(int(marker.read_text()))
