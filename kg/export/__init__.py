@@ -30,8 +30,8 @@ def write_exports(graph: nx.MultiDiGraph | None, out_dir: Path, formats: Iterabl
     ``options`` (lean, min_papers) apply to the other files. ``extra``: more files of the same
     set, each name with the function that writes it at the path it is given (the build's record
     of its papers); with no ``formats``, ``graph`` may be None. ``processes``: how many files
-    are written at once, each in a forked process (:func:`kg.parallel.run_forked`); the bytes
-    do not depend on it."""
+    are written at once, the first here and the others in forked processes
+    (:func:`kg.parallel.run_forked`); the bytes do not depend on it."""
     from functools import partial
 
     from kg.export.cyjs import write_cyjs
