@@ -162,34 +162,25 @@ def test_a_paper_removed_and_given_again_is_replaced(tmp_path):
     assert exports(out) == full_build(tmp_path / "full", papers, fixed)
 
 
-def test_an_update_after_a_curation_edit_equals_a_full_build_with_the_new_curation(tmp_path):
+@pytest.mark.parametrize("edit, drafted", [
+    # merges, renames, drops and retypes act in the corpus pass: every paper's drafts stay valid
+    ("drop: [lora]\nretype: {GSM8K: task}\n", 0),
+    # an alias is looked for in every paper's text (here in one): every paper is drafted again
+    ("aliases: {LoRA: [adapters]}\n", 4),
+], ids=["corpus-pass-edit", "alias-edit"])
+def test_an_update_after_a_curation_edit_equals_a_full_build_with_the_new_curation(tmp_path, edit, drafted):
     papers = write_papers(tmp_path / "papers.jsonl", *OLD, *NEW)
     curation = tmp_path / "curation.yaml"
     curation.write_text("rename: {llama: LLaMA-1}\n")
     out = built(tmp_path / "out", papers, options=("--curation", str(curation)))
     before = exports(out)
-    curation.write_text("rename: {llama: LLaMA-1}\ndrop: [lora]\nretype: {GSM8K: task}\n")
+    curation.write_text("rename: {llama: LLaMA-1}\n" + edit)
     result = updated(out)
     assert "update: 4 papers built before; added 0, changed 0, removed 0" in result.stdout
     assert "extraction: 0 papers extracted, 4 from the cache" in result.stdout
-    # merges, renames, drops and retypes act in the corpus pass: every paper's drafts stay valid
-    assert "resolution: 0 papers drafted, 4 from the cache" in result.stdout
+    assert f"resolution: {drafted} papers drafted, {4 - drafted} from the cache" in result.stdout
     assert exports(out) != before
     assert exports(out) == full_build(tmp_path / "full", papers, options=("--curation", str(curation)))
-
-
-def test_an_update_after_an_alias_edit_drafts_again_and_equals_a_full_build(tmp_path):
-    """An alias is looked for in every paper's text: adding one drafts every paper again."""
-    papers = write_papers(tmp_path / "papers.jsonl", *OLD, *NEW)
-    curation = tmp_path / "curation.yaml"
-    curation.write_text("rename: {llama: LLaMA-1}\n")
-    out = built(tmp_path / "out", papers, options=("--curation", str(curation)))
-    before = exports(out)
-    curation.write_text("rename: {llama: LLaMA-1}\naliases: {LoRA: [adapters]}\n")
-    result = updated(out)
-    assert "resolution: 4 papers drafted, 0 from the cache" in result.stdout
-    assert exports(out) == full_build(tmp_path / "full", papers, options=("--curation", str(curation)))
-    assert exports(out) != before  # the alias is in a paper's text
 
 
 # --- a killed update --------------------------------------------------------------------------

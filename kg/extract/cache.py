@@ -232,10 +232,7 @@ class SpotCache:
 
     def drafts(self, key: str) -> list:
         """The stored drafts of ``key``: :meth:`put_drafts`'s rows."""
-        row = self.connection.execute("SELECT record FROM drafted WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            raise KeyError(key)
-        return _decoded_drafts(row[0])
+        return next(self.drafts_of([key]))
 
     def drafts_of(self, keys: Sequence[str]) -> Iterator[list]:
         """The stored drafts of each key, in the keys' order (a batch of keys a query)."""
