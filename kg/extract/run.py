@@ -237,11 +237,12 @@ def draft_corpus(papers: Sequence[Paper], cache: SpotCache, resolver: Resolver, 
         cache.confirm_drafts(digest, (key for key, (_, was) in stored.items() if key not in fresh and was != digest))
     stored_rows = cache.drafts_of([key for key in keys if key not in fresh])
     drafts = []
-    for paper, key in zip(papers, keys):
-        if key in fresh:
-            drafts += (d if d.paper_id == paper.id else replace(d, paper_id=paper.id) for d in fresh[key])
-        else:
-            drafts += (Draft.from_row(row, paper.id) for row in next(stored_rows))
+    with collector_paused():  # millions of rows decoded: a collection every few thousand scanned them all
+        for paper, key in zip(papers, keys):
+            if key in fresh:
+                drafts += (d if d.paper_id == paper.id else replace(d, paper_id=paper.id) for d in fresh[key])
+            else:
+                drafts += (Draft.from_row(row, paper.id) for row in next(stored_rows))
     return drafts, sum(key in fresh for key in keys)
 
 
