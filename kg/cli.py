@@ -720,28 +720,23 @@ def neo4j_status() -> None:
     click.echo(f"{state.uri}  pid {state.pid}  data {state.data}")
 
 
-def run() -> NoReturn:
+def run() -> None:
     """The ``kg`` command (console script and ``python -m kg``): :func:`main`, then the process
     ends without freeing what it built, once its output is flushed. Freeing a 75,000-paper
     build's graph, drafts and matchers object by object took 9 s after the summary was printed;
     the system takes the memory back at once. Nothing of kg's runs at exit (its files, caches
     and processes are closed by the commands themselves)."""
     try:
-        main(prog_name="kg")
+        main(prog_name="kg")  # click's standalone mode always ends in SystemExit(status)
     except SystemExit as done:
-        code = done.code
-    else:
-        code = 0
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: Python's own exit says so
-        sys.exit(code)
-    if not isinstance(code, int):  # sys.exit("message"), None
-        if code is not None:
-            print(code, file=sys.stderr, flush=True)
-        code = 0 if code is None else 1
-    os._exit(code)
+        if not isinstance(done.code, int):  # None, or a message: Python's own exit prints it
+            raise
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe: Python's own exit reports it
+            raise done from None
+        os._exit(done.code)
 
 
 if __name__ == "__main__":
